@@ -1,0 +1,29 @@
+"""Reads of people and tokens, permission-aware."""
+
+from django.db.models import Prefetch, Q
+
+from tahub.accounts.models import Membership
+from tahub.accounts.permissions import people_policy, token_policy
+
+
+def people_list_for(actor, *, q="", role=""):
+    people = people_policy.visible_to(actor).select_related("organisation").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.active().select_related("regional_group", "centre", "country", "organisation"),
+            to_attr="active_memberships",
+        )
+    )
+    if q:
+        people = people.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+    if role:
+        people = people.filter(memberships__role=role, memberships__is_active=True).distinct()
+    return people.order_by("full_name", "email")
+
+
+def token_list_for(actor):
+    return token_policy.visible_to(actor).order_by("revoked_at", "-created_at")
+
+
+def token_get_for(actor, pk):
+    return token_policy.get_for(actor, pk=pk)

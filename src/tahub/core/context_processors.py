@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tahub.accounts.actors import has_perm, roles_of
+from tahub.accounts.roles import Perm
+
+
+def navigation(request):
+    """Main navigation for the person signed in (or the public)."""
+    user = getattr(request, "user", None)
+    items = [
+        (_("Parties"), reverse("portal:party_list")),
+        (_("Regional centres"), reverse("portal:centre_list")),
+        (_("Themes"), reverse("portal:theme_list")),
+    ]
+    if user is not None and user.is_authenticated:
+        items.append((_("People"), reverse("accounts:people_list")))
+        if has_perm(user, Perm.USE_API):
+            items.append((_("API tokens"), reverse("accounts:token_list")))
+        if has_perm(user, Perm.USE_ADMIN) and user.is_staff:
+            items.append((_("Administration"), reverse("admin:index")))
+    roles = sorted(roles_of(user), key=str) if user is not None else []
+    return {"nav_items": items, "nav_roles": [role.label for role in roles]}

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from tahub.accounts.demo import DEMO_PASSWORD, demo_counts, seed_people
+from tahub.reference.loading import ReferenceDataError
+from tahub.reference.services import reference_load
+
+
+class Command(BaseCommand):
+    help = "Load the reference data and a realistic, deterministic demo data set (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="multiply volumes (10 = benchmark scale)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same data")
+        parser.add_argument("--quiet", action="store_true", help="do not print the demo accounts")
+
+    def handle(self, *args, scale, seed, quiet, **options):
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more")
+        try:
+            reference_load()
+        except ReferenceDataError as exc:
+            raise CommandError(str(exc)) from exc
+        before = demo_counts()
+        showcase = seed_people(scale=scale, seed=seed)
+        after = demo_counts()
+        for kind, total in after.items():
+            self.stdout.write(f"{kind}: {total} ({total - before[kind]} new)")
+        if quiet:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
+        width = max(len(email) for _role, email, _scope in showcase)
+        for role, email, scope in showcase:
+            self.stdout.write(f"  {email.ljust(width)}  {role.label}{f' — {scope}' if scope else ''}")

@@ -1,0 +1,58 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from tahub.portal.forms import PartyFilterForm
+from tahub.portal.selectors import public_figures, starting_points_for
+from tahub.reference.selectors import (
+    CountryFilters,
+    centre_country_grid,
+    centre_get_for,
+    centre_list_for,
+    country_get_for,
+    country_list_for,
+    kind_of_help_list_for,
+    theme_list_for,
+    tree,
+)
+
+PAGE_SIZE = 50
+
+
+def home(request):
+    context = {"figures": public_figures()}
+    if request.user.is_authenticated:
+        context["starting_points"] = starting_points_for(request.user)
+    return render(request, "portal/home.html", context)
+
+
+def party_list(request):
+    form = PartyFilterForm(request.GET or None)
+    filters = CountryFilters(**form.cleaned_data) if form.is_valid() else CountryFilters()
+    page = Paginator(country_list_for(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "portal/_party_results.html" if request.htmx else "portal/party_list.html"
+    return render(request, template, context)
+
+
+def party_detail(request, iso3):
+    country = country_get_for(request.user, iso3)
+    return render(request, "portal/party_detail.html", {"country": country})
+
+
+def centre_list(request):
+    return render(request, "portal/centre_list.html", {"centres": centre_list_for(request.user)})
+
+
+def centre_detail(request, slug):
+    centre = centre_get_for(request.user, slug)
+    return render(request, "portal/centre_detail.html", {"centre": centre, "grid": centre_country_grid(centre)})
+
+
+def theme_list(request):
+    context = {
+        "themes": tree(list(theme_list_for(request.user))),
+        "kinds": tree(list(kind_of_help_list_for(request.user))),
+    }
+    return render(request, "portal/theme_list.html", context)
