@@ -170,6 +170,7 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Zurich")
 
 # Static and uploaded files, served by the app itself (no asset from the internet).
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {

@@ -12,7 +12,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from tahub.accounts.api import router as accounts_router
 from tahub.reference.api import router as reference_router
 
-
 api = NinjaAPI(
     title="tahub API",
     version="1",

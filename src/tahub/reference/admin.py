@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tahub.reference.models import Convention, Country, KindOfHelp, RegionalCentre, RegionalGroup, Theme
+from tahub.reference.models import (
+    Convention,
+    Country,
+    KindOfHelp,
+    RegionalCentre,
+    RegionalGroup,
+    Theme,
+)
 
 SIX_NAMES = ("name_en", "name_fr", "name_es", "name_ru", "name_ar", "name_zh")
 SIX_LABELS = ("label_en", "label_fr", "label_es", "label_ru", "label_ar", "label_zh")

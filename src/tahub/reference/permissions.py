@@ -3,7 +3,14 @@
 from tahub.accounts.actors import has_perm
 from tahub.accounts.roles import Perm
 from tahub.core.policy import Policy
-from tahub.reference.models import Convention, Country, KindOfHelp, RegionalCentre, RegionalGroup, Theme
+from tahub.reference.models import (
+    Convention,
+    Country,
+    KindOfHelp,
+    RegionalCentre,
+    RegionalGroup,
+    Theme,
+)
 
 
 class ReferencePolicy(Policy):

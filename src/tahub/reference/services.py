@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from tahub.reference.loading import DATA_DIR, parse_reference_data
-from tahub.reference.models import Convention, Country, KindOfHelp, RegionalCentre, RegionalGroup, Theme
+from tahub.reference.models import (
+    Convention,
+    Country,
+    KindOfHelp,
+    RegionalCentre,
+    RegionalGroup,
+    Theme,
+)
 
 
 @dataclass

@@ -1,0 +1,42 @@
+"""Shared fixtures: reference data, named personas and clients signed in as them."""
+
+import pytest
+from django.conf import settings
+
+# No collectstatic in tests: serve static files from the source tree without a manifest.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+from tests.personas import Personas  # noqa: E402  (after the settings above)
+
+
+@pytest.fixture
+def reference(db):
+    """The shipped reference data, loaded once per database (reloaded after a flush)."""
+    from tahub.reference.models import Country
+    from tahub.reference.services import reference_load
+
+    if not Country.objects.exists():
+        reference_load()
+
+
+@pytest.fixture
+def personas(reference):
+    return Personas.create()
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` gives a test client signed in as ``user`` (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        signed_in = Client()
+        if user is not None:
+            signed_in.force_login(user)
+        return signed_in
+
+    return make
