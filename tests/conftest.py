@@ -13,9 +13,24 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 from tests.personas import Personas  # noqa: E402  (after the settings above)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped reference data once into the test database; tests roll back on top."""
+    from tahub.reference.services import reference_load
+
+    with django_db_blocker.unblock():
+        reference_load()
+
+
+def pytest_collection_modifyitems(items):
+    # Live-server (browser) tests flush the database when they end: run them last, so the
+    # reference data loaded once above stays for every other test.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture
 def reference(db):
-    """The shipped reference data, loaded once per database (reloaded after a flush)."""
+    """The shipped reference data (reloaded if a live-server test flushed the database)."""
     from tahub.reference.models import Country
     from tahub.reference.services import reference_load
 

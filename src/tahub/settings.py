@@ -249,7 +249,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+NINJA_MAX_PER_PAGE_SIZE = 200
 
 SITE_NAME = _("tahub — Basel Convention technical assistance")
 

@@ -20,6 +20,19 @@ from tahub.reference.services import reference_load
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def empty_reference(db):
+    """Start from an empty database (the suite preloads reference data; this test rolls back)."""
+    RegionalCentre.objects.update(coordinating_centre=None)
+    RegionalCentre.objects.all().delete()
+    Country.objects.all().delete()
+    RegionalGroup.objects.all().delete()
+    Convention.objects.all().delete()
+    for model in (Theme, KindOfHelp):
+        model.objects.filter(parent__isnull=False).delete()
+        model.objects.all().delete()
+
+
 def test_first_load_creates_every_shipped_record():
     report = reference_load()
 

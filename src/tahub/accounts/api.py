@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tahub.accounts.actors import memberships_of
@@ -74,10 +74,10 @@ def list_tokens(request):
 def create_token(request, payload: TokenCreateIn):
     token, secret = api_token_create(actor=request.user, name=payload.name, expires_at=payload.expires_at)
     token.secret = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of the caller's tokens")
 def revoke_token(request, token_id: int):
     api_token_revoke(actor=request.user, token=token_get_for(request.user, token_id))
-    return 204, None
+    return Status(204, None)
