@@ -1,0 +1,140 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = {"ar": "rtl", "zh-hans": "ltr", "en": "ltr", "fr": "ltr", "es": "ltr", "ru": "ltr"}
+
+
+def client_in(language):
+    client = Client()
+    client.cookies["django_language"] = language
+    return client
+
+
+@pytest.mark.parametrize(("language", "direction"), LANGUAGES.items())
+@pytest.mark.parametrize(
+    "url", ["/", "/parties/", "/parties/KEN/", "/centres/", "/centres/senegal/", "/themes/", "/account/sign-in/"]
+)
+def test_public_pages_render_in_each_language_with_its_direction(reference, url, language, direction):
+    response = client_in(language).get(url)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in body
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [("fr", "Kenya"), ("es", "Kenia"), ("ru", "Кения"), ("ar", "كينيا"), ("zh-hans", "肯尼亚"), ("en", "Kenya")],
+)
+def test_party_page_shows_the_name_in_the_chosen_language(reference, language, name):
+    response = client_in(language).get("/parties/KEN/")
+
+    assert f"<h1>{name}</h1>" in response.content.decode()
+
+
+def test_interface_text_is_translated(reference):
+    body = client_in("fr").get("/parties/").content.decode()
+
+    assert "Groupe régional" in body or "groupe régional" in body
+
+
+def test_language_switch_sets_the_language_and_returns_to_the_page(reference):
+    client = Client()
+
+    response = client.post(reverse("set_language"), {"language": "ar", "next": "/centres/"})
+
+    assert response.status_code == 302 and response["Location"] == "/centres/"
+    assert 'dir="rtl"' in client.get("/centres/").content.decode()
+
+
+def test_party_directory_filters_by_group_classification_centre_and_status(reference, client):
+    response = client.get(
+        "/parties/", {"regional_group": "AFRICA", "classification": "developing", "centre": "senegal", "basel_party": "yes"}
+    )
+
+    countries = list(response.context["page"])
+    assert countries and all(
+        c.regional_group.code == "AFRICA" and c.classification == "developing" and c.basel_party == "yes"
+        for c in countries
+    )
+    assert "SEN" in {c.iso3 for c in countries} and "KEN" not in {c.iso3 for c in countries}
+
+
+def test_party_directory_htmx_request_gets_only_the_results(reference, client):
+    response = client.get("/parties/", {"q": "peru"}, HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "/parties/PER/" in body
+
+
+def test_party_directory_ignores_an_unknown_filter_value(reference, client):
+    response = client.get("/parties/", {"regional_group": "MARS"})
+
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 198
+
+
+def test_party_page_shows_classification_source_group_and_centres(reference, client):
+    body = client.get("/parties/RWA/").content.decode()
+
+    assert "Developing country" in body and "table C" in body
+    assert "African States" in body
+    assert "/centres/senegal/" in body and "/centres/south-africa/" in body
+
+
+def test_unknown_party_is_404(reference, client):
+    assert client.get("/parties/XYZ/").status_code == 404
+
+
+def test_centre_page_shows_host_status_served_countries_and_grid(reference, client):
+    body = client.get("/centres/central-america/").content.decode()
+
+    assert "Closed" in body and "El Salvador" in body
+    assert 'class="served"' in body
+    assert "/centres/uruguay/" in body
+
+
+def test_home_shows_each_role_its_starting_points_with_live_figures(personas, client_for):
+    secretariat = client_for(personas.secretariat).get("/").context["starting_points"]
+    kenya = client_for(personas.focal_kenya).get("/").context["starting_points"]
+    centre = client_for(personas.centre_senegal).get("/").context["starting_points"]
+
+    assert any(point.figure == 10 for point in secretariat)  # the ten personas
+    assert kenya[0].url == "/parties/KEN/" and kenya[0].figure == 1  # served by BCRC-SCRC South Africa
+    assert centre[0].figure == 22
+
+
+def test_navigation_follows_the_roles(personas, client_for):
+    public = client_for(None).get("/").context["nav_items"]
+    contributor = client_for(personas.contributor_kenya).get("/").context["nav_items"]
+    secretariat = client_for(personas.secretariat).get("/").context["nav_items"]
+
+    labels = lambda items: {str(label) for label, _url in items}  # noqa: E731
+    assert "People" not in labels(public)
+    assert "People" in labels(contributor) and "API tokens" not in labels(contributor)
+    assert {"People", "API tokens", "Administration"} <= labels(secretariat)
+
+
+def test_token_page_creates_shows_once_and_revokes(personas, client_for):
+    client = client_for(personas.focal_kenya)
+
+    created = client.post(reverse("accounts:token_list"), {"name": "report script", "expires_in": "30"})
+    secret = created.context["new_secret"]
+    assert secret.startswith("tahub_") and secret in created.content.decode()
+    assert secret not in client.get(reverse("accounts:token_list")).content.decode()
+
+    token = personas.focal_kenya.api_tokens.get()
+    client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_contributor_cannot_create_a_token(personas, client_for):
+    response = client_for(personas.contributor_kenya).post(reverse("accounts:token_list"), {"name": "x"})
+
+    assert response.status_code == 403
+    assert not personas.contributor_kenya.api_tokens.exists()
