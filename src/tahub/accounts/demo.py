@@ -126,7 +126,7 @@ def seed_people(*, scale=1, seed=2026):
     eligible = list(
         Country.objects.parties().eligible_for_assistance().select_related("regional_group").order_by("iso3")
     )
-    chosen = _spread_over_groups(eligible, FOCAL_POINT_PARTIES * scale, rng)
+    chosen = _spread_over_groups(eligible, FOCAL_POINT_PARTIES * scale, seed)
     seen = {}
     for country in chosen:
         seen[country.iso3] = seen.get(country.iso3, 0) + 1
@@ -157,26 +157,27 @@ def seed_people(*, scale=1, seed=2026):
     return showcase
 
 
-def _spread_over_groups(countries, count, rng):
-    """Pick ``count`` focal-point slots, round-robin over regional groups, several per Party past one round."""
+def _spread_over_groups(countries, count, seed):
+    """Pick ``count`` focal-point slots, round-robin over regional groups.
+
+    Every Party gets one before any gets a second. The order depends only on ``seed``, so a
+    larger ``count`` extends a smaller one (scale 3 keeps the focal points of scale 1).
+    """
+    rng = random.Random(seed)
+    # Kenya, Senegal and Peru always have a focal point: the docs and tests use them.
+    anchors = [country for country in countries if country.iso3 in {"KEN", "SEN", "PER"}]
     by_group = {}
     for country in countries:
-        by_group.setdefault(country.regional_group_id, []).append(country)
-    for members in by_group.values():
+        if country not in anchors:
+            by_group.setdefault(country.regional_group_id, []).append(country)
+    groups = [by_group[key] for key in sorted(by_group)]
+    for members in groups:
         rng.shuffle(members)
-    # Kenya, Senegal and Peru always have a focal point: the docs and tests use them.
-    anchors = [c for c in countries if c.iso3 in {"KEN", "SEN", "PER"}]
-    order = list(anchors)
-    groups = list(by_group.values())
-    position = 0
-    while len(order) < count and groups:
-        for members in groups:
-            if len(order) >= count:
-                break
-            candidate = members[position % len(members)]
-            order.append(candidate)
-        position += 1
-    return order[:count]
+    rounds = [anchors]
+    for position in range(max(len(members) for members in groups)):
+        rounds.append([members[position] for members in groups if position < len(members)])
+    one_each = [country for batch in rounds for country in batch]
+    return [one_each[index % len(one_each)] for index in range(count)]
 
 
 def demo_counts():
