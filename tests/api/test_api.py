@@ -152,3 +152,12 @@ def test_session_post_without_csrf_token_is_refused(personas):
 
     assert response.status_code == 403
     assert not ApiToken.objects.filter(user=personas.focal_peru).exists()
+
+
+def test_unknown_api_path_and_wrong_method_answer_in_the_error_shape(client):
+    unknown = client.get("/api/v1/no-such-thing")
+    wrong_method = client.put("/api/v1/countries")
+
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "method_not_allowed"
+    assert wrong_method["Allow"] == "GET"
