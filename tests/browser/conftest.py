@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the main thread; Django would otherwise refuse
-# the ORM calls that fixtures (reference data, personas) make from that same thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path(os.environ.get("TAHUB_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -52,7 +48,13 @@ def browser():
 
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in the main thread; while it does, Django refuses
+    # the ORM calls that fixtures and tests make from that thread (reference data, personas)
+    # unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set here, for as long as the browser runs,
+    # and not when this module is imported: there it would leak into every other test, and into
+    # the subprocesses some of them start (`check --deploy` rejects it).
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
@@ -85,6 +87,17 @@ def new_context(browser, site):
 
 @pytest.fixture
 def page(new_context):
-    """A page in a fresh context: no cookies, English, JavaScript and the site's CSP on."""
-    return new_context().new_page()
+    """A page in a fresh context: no cookies, English, JavaScript and the site's CSP on.
 
+    Errors the browser reports (a script or style the CSP refused, a JavaScript exception)
+    fail the test that used the page.
+    """
+    page = new_context().new_page()
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    if errors:
+        pytest.fail("The browser reported errors:\n" + "\n".join(errors), pytrace=False)

@@ -1,4 +1,4 @@
-"""The public pages, in English and in Arabic, and the signed-in pages pass axe-core's WCAG 2.x A/AA rules.
+"""Public pages (English and Arabic) and signed-in pages pass axe-core's WCAG 2.x A and AA rules.
 
 Each test walks several pages in one browser context (a live-server test costs a database
 flush and reload, so one test per page would make the suite several times slower) and
@@ -35,7 +35,11 @@ def violations_by_page(page, paths):
         page.goto(path)
         violations = axe_violations(page)
         if violations:
-            reports.append(describe_violations(f"{path} ({page.locator('html').get_attribute('lang')})", violations))
+            reports.append(
+                describe_violations(
+                    f"{path} ({page.locator('html').get_attribute('lang')})", violations
+                )
+            )
     return reports
 
 
