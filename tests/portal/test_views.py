@@ -138,3 +138,22 @@ def test_contributor_cannot_create_a_token(personas, client_for):
 
     assert response.status_code == 403
     assert not personas.contributor_kenya.api_tokens.exists()
+
+
+def test_a_missing_translation_falls_back_to_english_and_says_so(reference):
+    from tahub.reference.models import Theme
+
+    Theme.objects.filter(code="waste_management.ewaste").update(label_fr="")
+
+    body = client_in("fr").get("/themes/").content.decode()
+
+    assert '<span lang="en">E-waste</span> <span class="fallback">' in body
+
+
+def test_pages_load_no_asset_from_another_site(reference, client):
+    import re
+
+    body = client.get("/").content.decode()
+
+    assets = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', body)
+    assert assets and all(asset.startswith("/static/") for asset in assets)

@@ -8,8 +8,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def fallback_marker(obj, base):
-    """A visible note when a text is shown in English for want of a translation."""
+def translated(obj, base):
+    """A six-language text in the active language; an English fallback is marked as such."""
+    text = getattr(obj, base)
     if not is_fallback(obj, base):
-        return ""
-    return format_html(' <span class="fallback" lang="en">({})</span>', _("in English"))
+        return text
+    return format_html('<span lang="en">{}</span> <span class="fallback">({})</span>', text, _("in English"))
