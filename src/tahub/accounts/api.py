@@ -19,10 +19,7 @@ class MembershipOut(Schema):
 
     @staticmethod
     def resolve_scope(obj):
-        scope = obj.scope
-        if scope is None:
-            return None
-        return getattr(scope, "iso3", None) or getattr(scope, "code", None) or getattr(scope, "slug", None) or scope.name
+        return obj.scope_key
 
 
 class MeOut(Schema):

@@ -168,6 +168,17 @@ class Membership(models.Model):
         field = SCOPE_FIELD[Role(self.role)]
         return getattr(self, field) if field else None
 
+    @property
+    def scope_key(self):
+        """A stable identifier of the scope: ISO code, group code, centre slug or organisation name."""
+        scope = self.scope
+        if scope is None:
+            return None
+        for attribute in ("iso3", "code", "slug"):
+            if hasattr(scope, attribute):
+                return getattr(scope, attribute)
+        return scope.name
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self):
