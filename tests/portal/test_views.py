@@ -157,3 +157,16 @@ def test_pages_load_no_asset_from_another_site(reference, client):
 
     assets = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', body)
     assert assets and all(asset.startswith("/static/") for asset in assets)
+
+
+def test_figure_labels_do_not_collide_with_the_same_words_elsewhere(personas, client_for):
+    from django.utils import translation
+
+    from tahub.reference.models import Country
+
+    with translation.override("ar"):
+        assert str(Country.PartyStatus.PARTY.label) == "طرف"
+    client = client_for(personas.centre_senegal)
+    client.cookies["django_language"] = "ru"
+    point = client.get("/").context["starting_points"][0]
+    assert (point.figure, point.figure_label) == (22, "страны")

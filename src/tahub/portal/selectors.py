@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 
 from tahub.accounts.actors import memberships_of
 from tahub.accounts.models import Membership, User
@@ -43,11 +43,11 @@ def starting_points_for(user):
             ).count()
             points.append(StartingPoint(
                 _("Parties eligible for assistance without a focal point in tahub"), without,
-                ngettext("Party", "Parties", without), reverse("portal:party_list") + "?basel_party=yes",
+                npgettext("figure", "Party", "Parties", without), reverse("portal:party_list") + "?basel_party=yes",
             ))
             people = User.objects.filter(is_active=True).count()
             points.append(StartingPoint(
-                _("People with access to tahub"), people, ngettext("person", "people", people),
+                _("People with access to tahub"), people, npgettext("figure", "person", "people", people),
                 reverse("accounts:people_list"),
             ))
         elif role == Role.REGIONAL_FOCAL_POINT:
@@ -57,7 +57,7 @@ def starting_points_for(user):
             points.append(StartingPoint(
                 _("%(group)s: Parties with a focal point in tahub") % {"group": group.name},
                 _focal_point_count(countries),
-                ngettext("of %(total)s country", "of %(total)s countries", total) % {"total": total},
+                npgettext("figure", "of %(total)s country", "of %(total)s countries", total) % {"total": total},
                 reverse("portal:party_list") + f"?regional_group={group.code}",
             ))
         elif role == Role.CENTRE_STAFF:
@@ -65,7 +65,7 @@ def starting_points_for(user):
             served = centre.countries_served.count()
             points.append(StartingPoint(
                 _("%(centre)s: countries served") % {"centre": centre.acronym}, served,
-                ngettext("country", "countries", served),
+                npgettext("figure", "country", "countries", served),
                 reverse("portal:centre_detail", args=[centre.slug]),
             ))
         elif role in (Role.PARTY_FOCAL_POINT, Role.CONTRIBUTOR):
@@ -73,7 +73,7 @@ def starting_points_for(user):
             centres = RegionalCentre.objects.filter(countries_served=country, status=RegionalCentre.Status.ACTIVE).count()
             points.append(StartingPoint(
                 _("%(party)s: regional centres serving your Party") % {"party": country.name}, centres,
-                ngettext("centre", "centres", centres),
+                npgettext("figure", "centre", "centres", centres),
                 reverse("portal:party_detail", args=[country.iso3]),
             ))
         elif role == Role.PROVIDER:
@@ -81,7 +81,7 @@ def starting_points_for(user):
             colleagues = Membership.objects.active().filter(role=Role.PROVIDER, organisation=organisation).count()
             points.append(StartingPoint(
                 _("%(organisation)s: colleagues managing its assistance") % {"organisation": organisation.name},
-                colleagues, ngettext("person", "people", colleagues), reverse("accounts:people_list") + f"?role={Role.PROVIDER}",
+                colleagues, npgettext("figure", "person", "people", colleagues), reverse("accounts:people_list") + f"?role={Role.PROVIDER}",
             ))
     return points
 
