@@ -5,14 +5,19 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from tahub.accounts.services import api_token_authenticate
 
 
+def _sign_in_with_token(request, secret):
+    """The token's user becomes ``request.user`` for the call, so policies see who acts."""
+    user = api_token_authenticate(secret)
+    if user is not None:
+        request.user = user
+    return user
+
+
 class BearerToken(HttpBearer):
     """``Authorization: Bearer tahub_…`` with a personal API token."""
 
     def authenticate(self, request, token):
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        return _sign_in_with_token(request, token)
 
 
 class TokenHeader(APIKeyHeader):
@@ -21,10 +26,7 @@ class TokenHeader(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request, key):
-        user = api_token_authenticate(key)
-        if user is not None:
-            request.user = user
-        return user
+        return _sign_in_with_token(request, key)
 
 
 def anonymous(request):
