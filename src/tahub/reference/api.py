@@ -4,6 +4,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from tahub.api.auth import AUTH_OPTIONAL
+from tahub.api.types import SearchText
 from tahub.core.i18n import is_fallback
 from tahub.reference.models import Country, RegionalCentre
 from tahub.reference.selectors import (
@@ -158,11 +159,11 @@ class ThemeOut(LabelledOut):
 
 
 class CountryQuery(Schema):
-    q: str = Field("", description="Part of a name in any of the six languages, or an ISO code")
-    regional_group: str = Field("", description="UN regional group code, e.g. AFRICA")
+    q: SearchText = Field("", description="Part of a name in any of the six languages, or an ISO code")
+    regional_group: SearchText = Field("", description="UN regional group code, e.g. AFRICA")
     classification: Country.Classification | None = None
     basel_party: Country.PartyStatus | None = None
-    centre: str = Field("", description="Slug of a regional centre serving the country")
+    centre: SearchText = Field("", description="Slug of a regional centre serving the country")
     ldc: bool | None = None
     sids: bool | None = None
     landlocked: bool | None = None

@@ -1,8 +1,10 @@
 """Every read of reference data that a page, the API or an export needs."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 
 from tahub.core.i18n import SUFFIXES
 from tahub.reference.models import Country, KindOfHelp, RegionalCentre, RegionalGroup, Theme
@@ -59,6 +61,8 @@ def _centres_with_host():
 
 def country_get_for(actor, iso3):
     """One country with its group and the centres serving it; 404 when unknown."""
+    if not re.fullmatch(r"[A-Za-z]{3}", iso3):
+        raise Http404
     queryset = country_policy.visible_to(actor).select_related("regional_group").prefetch_related(
         Prefetch("centres", queryset=_centres_with_host())
     )
@@ -78,6 +82,8 @@ def centre_list_for(actor, *, status=""):
 
 
 def centre_get_for(actor, slug):
+    if not re.fullmatch(r"[a-z0-9-]+", slug):
+        raise Http404
     queryset = (
         centre_policy.visible_to(actor)
         .select_related("host_country__regional_group", "coordinating_centre")
