@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tahub.core",
     "tahub.reference",
     "tahub.accounts",
+    "tahub.assessments",
     "tahub.portal",
     "tahub.api",
 ]

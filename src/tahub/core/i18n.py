@@ -36,3 +36,12 @@ def is_fallback(obj, base):
     """True when the active language has no own text and English is shown instead."""
     suffix = current_suffix()
     return suffix != "en" and not getattr(obj, f"{base}_{suffix}", "")
+
+
+def pick(texts):
+    """``(text, is_fallback)`` from a ``{suffix: text}`` dict in the active language, else English."""
+    texts = texts or {}
+    own = texts.get(current_suffix(), "")
+    if own:
+        return own, False
+    return texts.get("en", ""), current_suffix() != "en"
