@@ -1,36 +1,74 @@
 """Benchmark: seed the demo data at a scale into a fresh database, then time pages and API calls.
 
-    python bench/run.py --scale 10 [--repeat 30] [--json results.json]
+    python bench/run.py [--scale 10] [--repeat 30] [--warmup 3] [--json results.json]
 
-The database is a new SQLite file under var/bench/, or, when TAHUB_DATABASE_URL points at
-PostgreSQL, a new database on that server that is dropped at the end. Server time is measured
-in-process around Django's test client (no network), so it is the time tahub itself spends:
-routing, queries, templates. Each figure is printed with the data sizes it was measured at.
+The database is a new SQLite file under var/bench/ (deleted first), or, when TAHUB_DATABASE_URL
+points at PostgreSQL, a new database ``tahub_bench_<random>`` on that server, dropped at the
+end. Server time is measured in-process around Django's test client (no network, no browser),
+so it is the time tahub itself spends: middleware, routing, queries, templates, JSON. Each
+figure is printed with the data sizes it was measured at. The run fails (exit status 1) when
+any request does not answer 200.
 """
 
 import argparse
 import json
+import math
 import os
+import platform
 import statistics
 import sys
 import time
 import uuid
+import warnings
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+SECRETARIAT = "secretariat@demo.tahub.example"
+REGIONAL_FOCAL_POINT = "rfp.africa@demo.tahub.example"
+PARTY_FOCAL_POINT = "focal.ken@demo.tahub.example"
+TOKEN = "token"  # a request sent with a personal API token of the Party focal point
+
+# (label, who, url): the main pages and API calls; who is None for the public.
+CASES = [
+    ("home", None, "/"),
+    ("home (secretariat)", SECRETARIAT, "/"),
+    ("home (regional focal point)", REGIONAL_FOCAL_POINT, "/"),
+    ("parties directory", None, "/parties/"),
+    ("parties, African States", None, "/parties/?regional_group=AFRICA"),
+    ("parties, name search", None, "/parties/?q=ken"),
+    ("party page", None, "/parties/KEN/"),
+    ("centres directory", None, "/centres/"),
+    ("centre page", None, "/centres/senegal/"),
+    ("themes", None, "/themes/"),
+    ("people (secretariat)", SECRETARIAT, "/account/people/"),
+    ("people (Party focal point)", PARTY_FOCAL_POINT, "/account/people/"),
+    ("API tokens page", PARTY_FOCAL_POINT, "/account/tokens/"),
+    ("API countries", None, "/api/v1/countries"),
+    ("API countries, African States", None, "/api/v1/countries?regional_group=AFRICA"),
+    ("API country", None, "/api/v1/countries/KEN"),
+    ("API centres", None, "/api/v1/centres"),
+    ("API themes", None, "/api/v1/themes"),
+    ("API me (token)", TOKEN, "/api/v1/me"),
+    ("healthz", None, "/healthz"),
+]
+
+# Template context names holding the rows a page shows, in order of preference.
+ROW_KEYS = ("page", "centres", "tokens", "themes", "starting_points")
+
 
 def prepare_database():
     """Point TAHUB_DATABASE_URL at a fresh database; return a clean-up callable."""
     url = os.environ.get("TAHUB_DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
+    scheme = urlparse(url).scheme
+    if scheme in ("postgres", "postgresql", "pgsql"):
         import psycopg
 
         parsed = urlparse(url)
-        name = f"tahub_bench_{uuid.uuid4().hex[:8]}"
-        admin_url = urlunparse(parsed._replace(path="/postgres"))
+        name = f"tahub_bench_{uuid.uuid4().hex[:10]}"
+        admin_url = urlunparse(parsed._replace(scheme="postgresql", path="/postgres"))
         with psycopg.connect(admin_url, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         os.environ["TAHUB_DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
@@ -43,26 +81,33 @@ def prepare_database():
                 connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
         return drop
+    if url and scheme not in ("sqlite", "spatialite"):
+        raise SystemExit(
+            f"bench: TAHUB_DATABASE_URL must be PostgreSQL or unset (SQLite), not {scheme!r}"
+        )
+    # SQLite: always a fresh file of the benchmark's own, never the database of the demo.
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "bench.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.environ["TAHUB_DATABASE_URL"] = f"sqlite:///{path}"
     return lambda: None
 
 
 def configure():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tahub.settings")
+    """Production-like settings (debug off) that run without collectstatic or HTTPS."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tahub.settings"
     os.environ["TAHUB_DEBUG"] = "0"
-    os.environ.setdefault("TAHUB_SECRET_KEY", "bench-" + uuid.uuid4().hex * 2)
+    os.environ.setdefault("TAHUB_SECRET_KEY", "bench-" + uuid.uuid4().hex + uuid.uuid4().hex)
     os.environ["TAHUB_SSL_REDIRECT"] = "0"
     os.environ["TAHUB_ALLOWED_HOSTS"] = "testserver"
+    # WhiteNoise warns that the (uncollected) static root does not exist; pages only name files.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     import django
     from django.conf import settings
 
     django.setup()
-    # No collectstatic here: serve static names without a manifest.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -73,8 +118,9 @@ def seed(scale):
     from django.core.management import call_command
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", scale=scale, quiet=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with open(os.devnull, "w") as devnull:
+        call_command("migrate", verbosity=0, stdout=devnull)
+        call_command("seed_demo", scale=scale, quiet=True, stdout=devnull)
     return time.perf_counter() - started
 
 
@@ -88,134 +134,194 @@ def data_sizes():
         "themes": Theme.objects.count(),
         "people": User.objects.count(),
         "organisations": Organisation.objects.count(),
-        "role memberships": Membership.objects.count(),
+        "memberships": Membership.objects.count(),
     }
 
 
-def cases():
-    """(label, who, url): the main pages and API calls."""
-    return [
-        ("home", None, "/"),
-        ("home (secretariat)", "secretariat@demo.tahub.example", "/"),
-        ("home (regional focal point)", "rfp.africa@demo.tahub.example", "/"),
-        ("parties directory", None, "/parties/"),
-        ("parties, African States", None, "/parties/?regional_group=AFRICA"),
-        ("parties, name search", None, "/parties/?q=ken"),
-        ("party page", None, "/parties/KEN/"),
-        ("centres directory", None, "/centres/"),
-        ("centre page", None, "/centres/senegal/"),
-        ("themes", None, "/themes/"),
-        ("people (secretariat)", "secretariat@demo.tahub.example", "/account/people/"),
-        ("people (focal point)", "focal.ken@demo.tahub.example", "/account/people/"),
-        ("API tokens page", "focal.ken@demo.tahub.example", "/account/tokens/"),
-        ("API countries", None, "/api/v1/countries"),
-        ("API countries, African States", None, "/api/v1/countries?regional_group=AFRICA"),
-        ("API country", None, "/api/v1/countries/KEN"),
-        ("API centres", None, "/api/v1/centres"),
-        ("API themes", None, "/api/v1/themes"),
-        ("API me (token)", "token", "/api/v1/me"),
-        ("healthz", None, "/healthz"),
-    ]
+def database_label():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    return connection.vendor
+
+
+def percentile(sorted_values, fraction):
+    """Nearest-rank percentile of an already sorted list."""
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return sorted_values[rank - 1]
 
 
 def rows_shown(response):
+    """How many rows the answer holds: the items of an API list, the rows of a page's list."""
     if response.get("Content-Type", "").startswith("application/json"):
         body = json.loads(response.content)
-        return len(body["items"]) if isinstance(body, dict) and "items" in body else 1
+        return (
+            len(body["items"])
+            if isinstance(body, dict) and isinstance(body.get("items"), list)
+            else 1
+        )
     context = response.context
     if context is None:
         return 1
-    for key in ("page", "centres", "tokens", "themes", "starting_points"):
+    for key in ROW_KEYS:
         if key in context:
             return len(list(context[key]))
     return 1
 
 
-def measure(repeat, warmup):
-    from django.db import connection, reset_queries
+def make_clients():
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from tahub.accounts.models import User
     from tahub.accounts.services import api_token_create
 
-    setup_test_environment()  # lets the client see templates' context for the row counts
     clients = {None: Client()}
-    token_user = User.objects.get(email="focal.ken@demo.tahub.example")
-    _token, secret = api_token_create(actor=token_user, name="benchmark")
-    results = []
-    for label, who, url in cases():
-        if who not in clients:
-            client = Client()
-            if who != "token":
-                client.force_login(User.objects.get(email=who))
-            clients[who] = client
+    for email in {who for _label, who, _url in CASES if who not in (None, TOKEN)}:
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        clients[email] = client
+    _token, secret = api_token_create(
+        actor=User.objects.get(email=PARTY_FOCAL_POINT), name="benchmark"
+    )
+    clients[TOKEN] = Client(headers={"Authorization": f"Bearer {secret}"})
+    return clients
+
+
+def measure(clients, repeat, warmup):
+    """Time each case; return (results, failures)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    results, failures = [], []
+    for label, who, url in CASES:
         client = clients[who]
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if who == "token" else {}
-        for _ in range(warmup):
-            client.get(url, **headers)
-        timings = []
-        for _ in range(repeat):
-            reset_queries()
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(url, **headers)
-                timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}")
+        timings, queries, statuses = [], set(), set()
+        try:
+            for _ in range(warmup):
+                statuses.add(client.get(url).status_code)
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                statuses.add(response.status_code)
+                queries.add(len(captured))
+        except Exception as exc:  # a crash is a failed request: report it and go on
+            failures.append(f"{label} ({url}): {type(exc).__name__}: {exc}")
+            continue
+        if statuses != {200}:
+            failures.append(f"{label} ({url}): answered {sorted(statuses)}, expected 200")
+            continue
         timings.sort()
         results.append(
             {
                 "page": label,
                 "url": url,
-                "rows": rows_shown(response),
-                "median_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-                "queries": len(captured),
+                "who": who or "public",
+                "median_ms": round(statistics.median(timings), 2),
+                "p95_ms": round(percentile(timings, 0.95), 2),
+                "queries": max(queries),
+                "queries_vary": len(queries) > 1,
             }
         )
-    return results
+    return results, failures
 
 
-def print_table(sizes, vendor, scale, seed_seconds, results, repeat):
-    print(f"tahub benchmark — {vendor}, seed_demo --scale {scale} (seeded in {seed_seconds:.1f} s)")
-    print("data: " + ", ".join(f"{count} {name}" for name, count in sizes.items()))
-    print(f"each row: {repeat} timed requests after warm-up; server time in-process, milliseconds")
+def count_rows(clients, results):
+    """One more request per case with Django's template instrumentation, to read the context.
+
+    Kept out of the timed requests: the instrumentation copies every template context.
+    """
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    try:
+        by_label = {label: who for label, who, _url in CASES}
+        for result in results:
+            result["rows"] = rows_shown(clients[by_label[result["page"]]].get(result["url"]))
+    finally:
+        teardown_test_environment()
+
+
+def print_table(meta, results):
+    sizes = ", ".join(f"{count} {name}" for name, count in meta["sizes"].items())
+    print(
+        f"tahub benchmark: {meta['database']}, seed_demo --scale {meta['scale']} (seeded in {meta['seed_seconds']} s)"
+    )
+    print(f"data: {sizes}")
+    print(
+        f"each row: {meta['repeat']} timed requests after {meta['warmup']} warm-up; server time in-process, ms"
+    )
     print()
-    width = max(len(result["page"]) for result in results)
-    header = f"{'page'.ljust(width)}  {'rows':>5}  {'median ms':>9}  {'p95 ms':>7}  {'queries':>7}"
+    width = max(len("page"), *(len(result["page"]) for result in results))
+    header = f"{'page'.ljust(width)} | {'rows shown':>10} | {'median ms':>9} | {'p95 ms':>7} | {'queries':>7}"
     print(header)
     print("-" * len(header))
     for result in results:
+        queries = f"{result['queries']}{'*' if result['queries_vary'] else ''}"
         print(
-            f"{result['page'].ljust(width)}  {result['rows']:>5}  {result['median_ms']:>9.1f}"
-            f"  {result['p95_ms']:>7.1f}  {result['queries']:>7}"
+            f"{result['page'].ljust(width)} | {result.get('rows', '?'):>10} | {result['median_ms']:>9.1f}"
+            f" | {result['p95_ms']:>7.1f} | {queries:>7}"
         )
+    if any(result["queries_vary"] for result in results):
+        print("* the number of queries varied between requests; the largest is shown")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--json", dest="json_path", help="also write the results to this file")
+    parser.add_argument(
+        "--scale", type=int, default=10, help="seed_demo --scale (default 10, the benchmark scale)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=30, help="timed requests per page (default 30)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=3, help="untimed requests per page first (default 3)"
+    )
+    parser.add_argument(
+        "--json", dest="json_path", metavar="PATH", help="also write the results to this file"
+    )
     args = parser.parse_args(argv)
+    if args.scale < 1 or args.repeat < 1 or args.warmup < 0:
+        parser.error("--scale and --repeat must be 1 or more, --warmup 0 or more")
 
     clean_up = prepare_database()
     try:
         configure()
         seed_seconds = seed(args.scale)
-        from django.db import connection
-
-        sizes = data_sizes()
-        results = measure(args.repeat, args.warmup)
-        print_table(sizes, connection.vendor, args.scale, seed_seconds, results, args.repeat)
-        if args.json_path:
-            payload = {"vendor": connection.vendor, "scale": args.scale, "sizes": sizes, "results": results}
-            Path(args.json_path).write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        meta = {
+            "database": database_label(),
+            "scale": args.scale,
+            "seed_seconds": round(seed_seconds, 1),
+            "repeat": args.repeat,
+            "warmup": args.warmup,
+            "sizes": data_sizes(),
+            "python": platform.python_version(),
+        }
+        clients = make_clients()
+        results, failures = measure(clients, args.repeat, args.warmup)
+        count_rows(clients, results)
     finally:
         clean_up()
 
+    print_table(meta, results)
+    if args.json_path:
+        payload = {**meta, "results": results, "failures": failures}
+        Path(args.json_path).write_text(
+            json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    if failures:
+        print("\nFAILED:", *failures, sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
