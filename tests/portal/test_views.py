@@ -170,3 +170,14 @@ def test_figure_labels_do_not_collide_with_the_same_words_elsewhere(personas, cl
     client.cookies["django_language"] = "ru"
     point = client.get("/").context["starting_points"][0]
     assert (point.figure, point.figure_label) == (22, "страны")
+
+
+def test_a_party_with_only_a_contributor_counts_as_without_focal_point(personas, client_for):
+    from tahub.accounts.models import Membership
+
+    before = client_for(personas.secretariat).get("/").context["starting_points"][0].figure
+    Membership.objects.filter(user=personas.focal_kenya).update(is_active=False)
+
+    after = client_for(personas.secretariat).get("/").context["starting_points"][0].figure
+
+    assert after == before + 1  # Kenya still has a contributor, but no focal point

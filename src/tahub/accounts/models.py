@@ -105,6 +105,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.email
 
+    def clean(self):
+        super().clean()
+        # Stored lower-case, whatever path creates the account (admin, service, command).
+        self.email = (self.email or "").strip().lower()
+
     def get_full_name(self):
         return self.full_name
 

@@ -2,7 +2,7 @@
 
 Roles are held through scoped memberships (``Membership``): a party focal point for one
 Party, a centre's staff for one centre, and so on. ``docs/roles.md`` renders this table;
-tests/accounts/test_roles.py keeps the two in step.
+tests/test_docs.py keeps the two in step.
 """
 
 from django.db import models

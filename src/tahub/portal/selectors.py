@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import npgettext
@@ -37,10 +37,8 @@ def starting_points_for(user):
     for membership in memberships_of(user):
         role = membership.role
         if role == Role.SECRETARIAT:
-            parties = Country.objects.parties().eligible_for_assistance()
-            without = parties.exclude(
-                memberships__role=Role.PARTY_FOCAL_POINT, memberships__is_active=True
-            ).count()
+            focal_point = Membership.objects.active().filter(role=Role.PARTY_FOCAL_POINT, country=OuterRef("pk"))
+            without = Country.objects.parties().eligible_for_assistance().exclude(Exists(focal_point)).count()
             points.append(StartingPoint(
                 _("Parties eligible for assistance without a focal point in tahub"), without,
                 npgettext("figure", "Party", "Parties", without), reverse("portal:party_list") + "?basel_party=yes",
