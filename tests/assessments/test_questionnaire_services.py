@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tahub.assessments.models import QuestionnaireVersion
 from tahub.assessments.selectors import version_spec
-from tahub.assessments.services import (
+from tahub.assessments.services.questionnaires import (
     questionnaire_version_copy,
     questionnaire_version_import,
     questionnaire_version_publish,
