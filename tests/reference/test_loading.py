@@ -164,3 +164,23 @@ def test_any_file_content_gives_a_data_error_or_a_parse_never_a_crash(tmp_path_f
         parse_reference_data(data_dir)
     except ReferenceDataError as exc:
         assert exc.path.name == "themes.csv"
+
+
+def test_every_bad_row_of_every_file_is_reported_at_once(tmp_path):
+    data_dir, first = _broken_copy(tmp_path, "countries.csv", 2, "XXX,XX,state,Nowhere\n")
+    path = data_dir / "countries.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[99] = "YYY,YY,planet,Somewhere,,,,,,AFRICA,,,yes,developing,,no,no,no\n"
+    lines[-1] = "ZZZ,Z1,state,Z,,,,,,MARS,,,yes,developing,,no,no,no\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    themes = data_dir / "themes.csv"
+    themes.write_text(themes.read_text(encoding="utf-8") + "Bad Code,,no,99,Bad,,,,,\n", encoding="utf-8")
+
+    with pytest.raises(ReferenceDataError) as caught:
+        reference_load(data_dir=data_dir)
+
+    reported = [line.split(":")[:2] for line in str(caught.value).splitlines()]
+    assert reported[:3] == [["countries.csv", "2"], ["countries.csv", "100"], ["countries.csv", str(len(lines))]]
+    assert ["themes.csv", "39"] in reported
+    assert len(caught.value.problems) == len(reported)
+    assert Country.objects.count() == 0
