@@ -52,6 +52,17 @@ class Route:
 
 # Token of Kenya's focal point: others must not see or revoke it.
 TOKEN = "token-of-focal-kenya"
+# An open cycle inviting Kenya, Peru and Senegal, and Kenya's draft response to it.
+CYCLE = "open-cycle"
+INVITATION = "kenya-invitation"
+RESPONSE = "kenya-response"
+KENYA_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "secretariat"]
+
+
+def kenya_response(status):
+    """Kenya's response: its readers get ``status``, other people 404 (its existence is not disclosed)."""
+    return {name: 302 if name == "anonymous" else status if name in KENYA_READERS else 404 for name in PERSONAS}
+
 
 HTML_ROUTES = {
     "portal:home": Route(everyone(200)),
@@ -77,6 +88,31 @@ HTML_ROUTES = {
     "set_language": Route(everyone(302), method="post", data={"language": "fr", "next": "/"}),
     "healthz": Route(everyone(200)),
     "admin:index": Route(only(["secretariat"], 200, denied=302, anonymous=302)),
+    "assessments:cycle_list": Route(signed_in_only()),
+    "assessments:cycle_create": Route(only(["secretariat"], 200, denied=403, anonymous=302)),
+    "assessments:cycle_detail": Route({**signed_in_only(), "no_role": 404}, args=(CYCLE,)),
+    "assessments:cycle_action": Route(
+        {**only(["secretariat"], 302, denied=403, anonymous=302), "no_role": 404}, method="post", args=(CYCLE,),
+        data={"action": "close"},
+    ),
+    "assessments:invitation_extend": Route(
+        {**only(["secretariat"], 302, denied=403, anonymous=302), "no_role": 404}, method="post",
+        args=(CYCLE, INVITATION), data={"deadline": "2027-01-31"},
+    ),
+    "assessments:response_open": Route(
+        {**only(["focal_kenya", "contributor_kenya"], 302, denied=403, anonymous=302), "no_role": 404},
+        method="post", args=(CYCLE, "KEN"),
+    ),
+    "assessments:response_detail": Route(kenya_response(200), args=(RESPONSE,)),
+    "assessments:response_section": Route(kenya_response(200), args=(RESPONSE, "capacity")),
+    "assessments:response_print": Route(kenya_response(200), args=(RESPONSE,)),
+    "assessments:response_submit": Route(
+        {**kenya_response(403), "focal_kenya": 302}, method="post", args=(RESPONSE,), data={"lock_version": "0"}
+    ),
+    "assessments:response_review": Route(
+        {**kenya_response(403), "secretariat": 302}, method="post", args=(RESPONSE,), data={"decision": "accept"}
+    ),
+    "assessments:need_list": Route(signed_in_only()),
 }
 
 API_ROUTES = {
@@ -97,8 +133,8 @@ API_ROUTES = {
 }
 
 
-def _resolve_args(args, token):
-    return tuple(token.pk if arg == TOKEN else arg for arg in args)
+def _resolve_args(args, objects):
+    return tuple(objects[arg].pk if arg in objects else arg for arg in args)
 
 
 def _request(client, method, url, data):
@@ -117,12 +153,28 @@ def kenya_token(personas):
     return token
 
 
+@pytest.fixture
+def objects(personas, kenya_token):
+    from tahub.assessments.services.responses import response_start
+    from tahub.reference.models import Country
+    from tests.assessments.factories import open_cycle
+
+    cycle = open_cycle()
+    kenya = Country.objects.get(iso3="KEN")
+    return {
+        TOKEN: kenya_token,
+        CYCLE: cycle,
+        INVITATION: cycle.invitations.get(country=kenya),
+        RESPONSE: response_start(actor=personas.focal_kenya, cycle=cycle, country=kenya),
+    }
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(HTML_ROUTES))
-def test_html_route_answers_each_persona_as_its_policy_says(name, persona, personas, kenya_token, client_for):
+def test_html_route_answers_each_persona_as_its_policy_says(name, persona, personas, objects, client_for):
     route = HTML_ROUTES[name]
     user = None if persona == "anonymous" else getattr(personas, persona)
-    url = reverse(name, args=_resolve_args(route.args, kenya_token))
+    url = reverse(name, args=_resolve_args(route.args, objects))
 
     response = _request(client_for(user), route.method, url, route.data)
 
@@ -136,7 +188,7 @@ def test_html_route_answers_each_persona_as_its_policy_says(name, persona, perso
 def test_api_route_answers_each_persona_as_its_policy_says(method, path, persona, personas, kenya_token, client_for):
     route = API_ROUTES[(method, path)]
     user = None if persona == "anonymous" else getattr(personas, persona)
-    values = iter(_resolve_args(route.args, kenya_token))
+    values = iter(_resolve_args(route.args, {TOKEN: kenya_token}))
     url = "/".join(str(next(values)) if part.startswith("{") else part for part in path.split("/"))
 
     response = _request(client_for(user), method, url, route.data)

@@ -11,6 +11,7 @@ admin.site.site_title = "tahub"
 urlpatterns = [
     path("", include("tahub.portal.urls")),
     path("account/", include("tahub.accounts.urls")),
+    path("assessments/", include("tahub.assessments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

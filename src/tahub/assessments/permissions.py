@@ -1,7 +1,10 @@
-"""Questionnaire definitions: the Secretariat manages them; published ones are public to read."""
+"""Policies of the assessments app: questionnaire versions, cycles, responses and needs."""
 
-from tahub.accounts.actors import is_secretariat
-from tahub.assessments.models import QuestionnaireVersion
+from django.db.models import Q
+
+from tahub.accounts.actors import is_secretariat, memberships_of
+from tahub.accounts.roles import Role
+from tahub.assessments.models import Cycle, Need, QuestionnaireVersion, Response
 from tahub.core.policy import Policy
 
 
@@ -25,3 +28,89 @@ class QuestionnaireVersionPolicy(Policy):
 
 
 version_policy = QuestionnaireVersionPolicy()
+
+
+def _country_ids(actor, *roles):
+    return {m.country_id for m in memberships_of(actor) if m.role in roles}
+
+
+def _region_country_filter(actor, field):
+    """Q-compatible kwargs over ``field`` for the countries of the actor's regions and centres."""
+    groups = {m.regional_group_id for m in memberships_of(actor) if m.role == Role.REGIONAL_FOCAL_POINT}
+    centres = {m.centre_id for m in memberships_of(actor) if m.role == Role.CENTRE_STAFF}
+    condition = Q(pk__in=[])
+    if groups:
+        condition |= Q(**{f"{field}__regional_group__in": groups})
+    if centres:
+        condition |= Q(**{f"{field}__centres__in": centres})
+    return condition
+
+
+class CyclePolicy(Policy):
+    model = Cycle
+
+    def visible_to(self, actor):
+        cycles = Cycle.objects.select_related("version__questionnaire")
+        if is_secretariat(actor):
+            return cycles
+        if getattr(actor, "is_authenticated", False) and memberships_of(actor):
+            return cycles.exclude(status=Cycle.Status.DRAFT)
+        return cycles.filter(status=Cycle.Status.PUBLISHED)
+
+    def can(self, actor, action, obj=None):
+        if action == "view":
+            return obj is not None and self.visible_to(actor).filter(pk=obj.pk).exists()
+        return is_secretariat(actor)  # create, open, close, publish, extend, remind
+
+
+class ResponsePolicy(Policy):
+    model = Response
+
+    def visible_to(self, actor):
+        responses = Response.objects.select_related("cycle", "country")
+        if not getattr(actor, "is_authenticated", False):
+            return responses.none()
+        if is_secretariat(actor):
+            return responses
+        own = _country_ids(actor, Role.PARTY_FOCAL_POINT, Role.CONTRIBUTOR)
+        return responses.filter(Q(country__in=own) | _region_country_filter(actor, "country")).distinct()
+
+    def can(self, actor, action, obj=None):
+        if obj is None or not getattr(actor, "is_authenticated", False):
+            return False
+        if action == "view":
+            return self.visible_to(actor).filter(pk=obj.pk).exists()
+        open_cycle = obj.cycle.status == Cycle.Status.OPEN
+        if action == "edit":
+            drafters = _country_ids(actor, Role.PARTY_FOCAL_POINT, Role.CONTRIBUTOR)
+            return open_cycle and obj.is_editable and obj.country_id in drafters
+        if action == "submit":
+            return open_cycle and obj.is_editable and obj.country_id in _country_ids(actor, Role.PARTY_FOCAL_POINT)
+        if action in ("review", "amend"):
+            return is_secretariat(actor)
+        return False
+
+
+class NeedPolicy(Policy):
+    """Needs are seen in full by their Party, its regional focal point and centres, and the Secretariat."""
+
+    model = Need
+
+    def visible_to(self, actor):
+        needs = Need.objects.select_related("country", "theme")
+        if not getattr(actor, "is_authenticated", False):
+            return needs.none()
+        if is_secretariat(actor):
+            return needs
+        own = _country_ids(actor, Role.PARTY_FOCAL_POINT, Role.CONTRIBUTOR)
+        return needs.filter(Q(country__in=own) | _region_country_filter(actor, "country")).distinct()
+
+    def can(self, actor, action, obj=None):
+        if action == "view":
+            return obj is not None and self.visible_to(actor).filter(pk=obj.pk).exists()
+        return is_secretariat(actor)  # record, set status
+
+
+cycle_policy = CyclePolicy()
+response_policy = ResponsePolicy()
+need_policy = NeedPolicy()

@@ -1,9 +1,21 @@
-"""Reads of questionnaire definitions."""
+"""Reads of the assessments app: questionnaires, cycles and their tracking, responses, needs."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tahub.assessments.models import Choice, ChoiceList, Question, QuestionnaireVersion, Section
-from tahub.assessments.permissions import version_policy
+from tahub.assessments.models import (
+    Choice,
+    ChoiceList,
+    Invitation,
+    Need,
+    NeedObservation,
+    Question,
+    QuestionnaireVersion,
+    Response,
+    Section,
+)
+from tahub.assessments.permissions import cycle_policy, need_policy, response_policy, version_policy
 from tahub.assessments.spec import (
     ChoiceSpec,
     QuestionnaireSpec,
@@ -25,8 +37,30 @@ def _optional_float(value):
     return None if value is None else float(value)
 
 
+_frozen_specs = {}
+
+
 def version_spec(version):
-    """The version as plain data (``spec.QuestionnaireSpec``), in three queries."""
+    """The version as plain data (``spec.QuestionnaireSpec``), in a few queries.
+
+    A published version never changes, so its spec is kept in memory once read, keyed by id
+    and publication time (ids may be reused when a database is rolled back).
+    """
+    published_at = (
+        QuestionnaireVersion.objects.filter(pk=version.pk, status=QuestionnaireVersion.Status.PUBLISHED)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    key = (version.pk, published_at)
+    if published_at is not None and key in _frozen_specs:
+        return _frozen_specs[key]
+    spec = _read_spec(version)
+    if published_at is not None:
+        _frozen_specs[key] = spec
+    return spec
+
+
+def _read_spec(version):
     version = (
         QuestionnaireVersion.objects.filter(pk=version.pk)
         .prefetch_related(
@@ -62,3 +96,128 @@ def version_spec(version):
         for choice_list in version.choice_lists.all()
     }
     return QuestionnaireSpec(sections=list(sections.values()), choice_lists=choice_lists)
+
+
+# --- cycles, responses, needs ---------------------------------------------------------------
+
+
+NOT_STARTED = "not_started"
+TRACKING_STATES = [NOT_STARTED, *Response.Status.values]
+
+
+def cycle_list_for(actor):
+    return cycle_policy.visible_to(actor).annotate(invited=Count("invitations", distinct=True)).order_by("-opens_on")
+
+
+def cycle_get_for(actor, pk):
+    return cycle_policy.get_for(actor, pk=pk)
+
+
+def cycle_tracking(cycle, *, today=None):
+    """Where each invited Party stands, and the same aggregated by regional group.
+
+    Two queries whatever the number of Parties: the invitations annotated with their current
+    response's status, and the counts per group and status done by the database.
+    """
+    today = today or timezone.localdate()
+    current = Response.objects.current().filter(cycle=cycle, country=OuterRef("country"))
+    invitations = (
+        Invitation.objects.filter(cycle=cycle)
+        .select_related("country__regional_group")
+        .annotate(response_status=Subquery(current.values("status")[:1]), response_id=Subquery(current.values("pk")[:1]))
+        .order_by("country__name_en")
+    )
+    rows = [
+        {
+            "invitation": invitation,
+            "country": invitation.country,
+            "state": invitation.response_status or NOT_STARTED,
+            "state_label": Response.Status(invitation.response_status).label if invitation.response_status else _("Not started"),
+            "response_id": invitation.response_id,
+            "days_left": (invitation.effective_deadline - today).days,
+        }
+        for invitation in invitations
+    ]
+    by_group = (
+        Invitation.objects.filter(cycle=cycle)
+        .annotate(response_status=Subquery(current.values("status")[:1]))
+        .values("country__regional_group__code", "country__regional_group__name_en")
+        .annotate(
+            invited=Count("pk"),
+            **{
+                state: Count("pk", filter=Q(response_status=state) if state != NOT_STARTED else Q(response_status__isnull=True))
+                for state in TRACKING_STATES
+            },
+        )
+        .order_by("country__regional_group__code")
+    )
+    groups = list(by_group)
+    totals = {state: sum(group[state] for group in groups) for state in TRACKING_STATES}
+    totals["invited"] = sum(group["invited"] for group in groups)
+    responded = totals[Response.Status.SUBMITTED] + totals[Response.Status.ACCEPTED] + totals[Response.Status.RETURNED]
+    for group in groups:
+        answered = group[Response.Status.SUBMITTED] + group[Response.Status.ACCEPTED] + group[Response.Status.RETURNED]
+        group["rate"] = round(100 * answered / group["invited"]) if group["invited"] else 0
+    return {
+        "rows": rows,
+        "groups": groups,
+        "totals": totals,
+        "rate": round(100 * responded / totals["invited"]) if totals["invited"] else 0,
+        "days_left": (cycle.closes_on - today).days,
+    }
+
+
+def response_list_for(actor, *, cycle=None):
+    responses = response_policy.visible_to(actor).current()
+    if cycle is not None:
+        responses = responses.filter(cycle=cycle)
+    return responses.order_by("country__name_en")
+
+
+def response_get_for(actor, pk):
+    return response_policy.get_for(actor, pk=pk)
+
+
+def need_list_for(actor, *, theme="", level="", country="", regional_group="", status="", cycle=None, kind=""):
+    needs = need_policy.visible_to(actor).select_related("country__regional_group", "theme")
+    latest = NeedObservation.objects.filter(need=OuterRef("pk")).order_by("-observed_on")
+    needs = needs.annotate(latest_level=Subquery(latest.values("level")[:1]))
+    if theme:
+        needs = needs.filter(Q(theme__code=theme) | Q(theme__parent__code=theme))
+    if level:
+        needs = needs.filter(latest_level=level)
+    if country:
+        needs = needs.filter(country__iso3=country)
+    if regional_group:
+        needs = needs.filter(country__regional_group__code=regional_group)
+    if status:
+        needs = needs.filter(status=status)
+    if cycle is not None:
+        needs = needs.filter(observations__cycle=cycle).distinct()
+    if kind:
+        needs = needs.filter(observations__kinds__code=kind).distinct()
+    return needs.order_by("country__name_en", "theme__order")
+
+
+def needs_of_country_for(actor, country):
+    """A Party's needs with every observation (history across cycles), or None when not allowed."""
+    needs = need_policy.visible_to(actor).filter(country=country).select_related("theme")
+    return needs.prefetch_related(
+        Prefetch(
+            "observations",
+            queryset=NeedObservation.objects.select_related("cycle").prefetch_related("kinds").order_by("observed_on"),
+        )
+    ).order_by("theme__order")
+
+
+def need_counts_of_country(country):
+    """Aggregated figures the public may see: open needs per level of the latest observation."""
+    latest = NeedObservation.objects.filter(need=OuterRef("pk")).order_by("-observed_on")
+    return dict(
+        Need.objects.filter(country=country, status__in=[Need.Status.OPEN, Need.Status.PARTLY_MET])
+        .annotate(level=Subquery(latest.values("level")[:1]))
+        .values_list("level")
+        .annotate(count=Count("pk"))
+        .values_list("level", "count")
+    )
+

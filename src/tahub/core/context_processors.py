@@ -14,6 +14,8 @@ def navigation(request):
         (_("Themes"), reverse("portal:theme_list")),
     ]
     if user is not None and user.is_authenticated:
+        if roles_of(user):
+            items.append((_("Needs assessments"), reverse("assessments:cycle_list")))
         items.append((_("People"), reverse("accounts:people_list")))
         if has_perm(user, Perm.USE_API):
             items.append((_("API tokens"), reverse("accounts:token_list")))

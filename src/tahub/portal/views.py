@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from tahub.assessments.selectors import need_counts_of_country, needs_of_country_for
 from tahub.portal.forms import PartyFilterForm
 from tahub.portal.selectors import public_figures, starting_points_for
 from tahub.reference.selectors import (
@@ -38,7 +39,13 @@ def party_list(request):
 
 def party_detail(request, iso3):
     country = country_get_for(request.user, iso3)
-    return render(request, "portal/party_detail.html", {"country": country})
+    context = {
+        "country": country,
+        # Full needs with their history for those allowed; everyone else sees counts only.
+        "needs": list(needs_of_country_for(request.user, country)),
+        "need_counts": need_counts_of_country(country),
+    }
+    return render(request, "portal/party_detail.html", context)
 
 
 def centre_list(request):

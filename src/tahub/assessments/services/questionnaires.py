@@ -1,6 +1,7 @@
 """Writes to questionnaire definitions: import, publish (freeze), copy into a new version."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -124,3 +125,32 @@ def questionnaire_version_replace(*, actor, version, spec):
     _write_spec(version, spec)
     _audited(version, actor).save()
     return version
+
+
+DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "data" / "basel_ta_needs"
+
+
+@transaction.atomic
+def questionnaire_load(*, actor, source, publish=False, known_themes=None):
+    """Load a questionnaire definition (an XLSForm workbook, or a folder of its sheets as CSV).
+
+    Idempotent: when the questionnaire already has a version with the same name, nothing is
+    created and that version is returned with ``created`` False.
+    """
+    from tahub.assessments.xlsform import read_csv_folder, read_workbook
+
+    source = Path(source)
+    if source.is_dir():
+        spec, settings = read_csv_folder(source, known_themes=known_themes)
+    else:
+        spec, settings = read_workbook(source.read_bytes(), known_themes=known_themes)
+    code = settings.get("form_id") or source.stem
+    name = str(settings.get("version") or "")
+    existing = QuestionnaireVersion.objects.filter(questionnaire__code=code, name=name).first() if name else None
+    if existing is not None:
+        return existing, False
+    labels = {"en": settings.get("form_title") or code}
+    version = questionnaire_version_import(actor=actor, spec=spec, code=code, labels=labels, name=name)
+    if publish:
+        version = questionnaire_version_publish(actor=actor, version=version)
+    return version, True

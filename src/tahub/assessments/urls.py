@@ -1,0 +1,20 @@
+from django.urls import path
+
+from tahub.assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("cycles/", views.cycle_list, name="cycle_list"),
+    path("cycles/new/", views.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/action/", views.cycle_action, name="cycle_action"),
+    path("cycles/<int:pk>/invitations/<int:invitation_pk>/extend/", views.invitation_extend, name="invitation_extend"),
+    path("cycles/<int:pk>/respond/<str:iso3>/", views.response_open, name="response_open"),
+    path("responses/<int:pk>/", views.response_detail, name="response_detail"),
+    path("responses/<int:pk>/sections/<slug:section>/", views.response_section, name="response_section"),
+    path("responses/<int:pk>/submit/", views.response_submit, name="response_submit"),
+    path("responses/<int:pk>/print/", views.response_print, name="response_print"),
+    path("responses/<int:pk>/review/", views.response_review, name="response_review"),
+    path("needs/", views.need_list, name="need_list"),
+]
