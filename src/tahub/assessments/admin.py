@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tahub.assessments.models import Question, Questionnaire, QuestionnaireVersion, Section
-from tahub.assessments.services.questionnaires import questionnaire_version_copy, questionnaire_version_publish
+from tahub.assessments.services.questionnaires import (
+    questionnaire_version_copy,
+    questionnaire_version_publish,
+)
 
 
 class FrozenWhenPublished:

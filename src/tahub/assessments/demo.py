@@ -19,7 +19,7 @@ from tahub.assessments.services import cycles as cycle_services
 from tahub.assessments.services import responses as response_services
 from tahub.assessments.spec import QuestionType
 from tahub.assessments.validation import validate_response
-from tahub.reference.models import Convention, Country, KindOfHelp, Theme
+from tahub.reference.models import Convention, KindOfHelp, Theme
 
 CYCLES = [
     ("Technical assistance needs assessment 2014", 2014, Cycle.Status.PUBLISHED),

@@ -4,8 +4,8 @@ from tahub.accounts.demo import DEMO_PASSWORD, demo_counts, seed_people
 from tahub.assessments.demo import demo_counts as assessment_counts
 from tahub.assessments.demo import seed_cycles
 from tahub.assessments.services.questionnaires import DEFAULT_QUESTIONNAIRE, questionnaire_load
-from tahub.reference.models import Theme
 from tahub.reference.loading import ReferenceDataError
+from tahub.reference.models import Theme
 from tahub.reference.services import reference_load
 
 
