@@ -123,7 +123,7 @@ def cycle_tracking(cycle, *, today=None):
     current = Response.objects.current().filter(cycle=cycle, country=OuterRef("country"))
     invitations = (
         Invitation.objects.filter(cycle=cycle)
-        .select_related("country__regional_group")
+        .select_related("country__regional_group", "cycle")
         .annotate(response_status=Subquery(current.values("status")[:1]), response_id=Subquery(current.values("pk")[:1]))
         .order_by("country__name_en")
     )
