@@ -124,11 +124,86 @@ def seed(scale):
     return time.perf_counter() - started
 
 
+def assessment_cases():
+    """Pages of the needs assessment, addressed by the ids the seed created."""
+    from tahub.assessments.models import Cycle, Response
+
+    cycle = Cycle.objects.filter(status=Cycle.Status.OPEN).order_by("-opens_on").first()
+    response = Response.objects.current().filter(cycle=cycle, country__iso3="KEN").first()
+    cases = [
+        ("cycle tracking (secretariat)", SECRETARIAT, f"/assessments/cycles/{cycle.pk}/"),
+        ("needs list (secretariat)", SECRETARIAT, "/assessments/needs/"),
+        ("party page with needs (focal point)", PARTY_FOCAL_POINT, "/parties/KEN/"),
+    ]
+    if response is not None:
+        cases += [
+            ("response overview (focal point)", PARTY_FOCAL_POINT, f"/assessments/responses/{response.pk}/"),
+            ("response section (focal point)", PARTY_FOCAL_POINT, f"/assessments/responses/{response.pk}/sections/needs/"),
+        ]
+    return cases
+
+
+def measure_save_draft(clients, repeat):
+    """Server time of saving one section of a draft (the theme matrix), as the form posts it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tahub.accounts.models import User
+    from tahub.accounts.roles import Role
+    from tahub.assessments.models import Cycle, Response
+    from tahub.assessments.services.responses import response_start
+    from tahub.reference.models import Country
+
+    cycle = Cycle.objects.filter(status=Cycle.Status.OPEN).order_by("-opens_on").first()
+    with_focal_point = Country.objects.filter(memberships__role=Role.PARTY_FOCAL_POINT, memberships__is_active=True)
+    response = (
+        Response.objects.current()
+        .filter(cycle=cycle, status__in=Response.EDITABLE, country__in=with_focal_point)
+        .order_by("country__iso3")
+        .first()
+    )
+    if response is None:
+        country = cycle.invitations.filter(country__in=with_focal_point).exclude(
+            country__responses__cycle=cycle
+        ).first().country
+        response = response_start(actor=None, cycle=cycle, country=country)
+    focal = User.objects.filter(
+        memberships__role=Role.PARTY_FOCAL_POINT, memberships__country=response.country
+    ).first()
+    from django.test import Client
+
+    client = Client()
+    client.force_login(focal)
+    url = f"/assessments/responses/{response.pk}/sections/needs/"
+    timings, queries = [], set()
+    for number in range(repeat):
+        response.refresh_from_db()
+        data = {"lock_version": response.lock_version, "q-theme_needs-monitoring-level": ["low", "medium", "high"][number % 3]}
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            answer = client.post(url, data)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries.add(len(captured))
+        if answer.status_code != 302:
+            return None, f"save draft ({url}): answered {answer.status_code}"
+    timings.sort()
+    return {
+        "page": "save draft, needs section (POST)", "url": url, "who": "focal point", "rows": 1,
+        "median_ms": round(statistics.median(timings), 2), "p95_ms": round(percentile(timings, 0.95), 2),
+        "queries": max(queries), "queries_vary": len(queries) > 1,
+    }, None
+
+
 def data_sizes():
     from tahub.accounts.models import Membership, Organisation, User
+    from tahub.assessments.models import Cycle, Need, NeedObservation, Response
     from tahub.reference.models import Country, RegionalCentre, Theme
 
     return {
+        "cycles": Cycle.objects.count(),
+        "responses": Response.objects.count(),
+        "needs": Need.objects.count(),
+        "need observations": NeedObservation.objects.count(),
         "countries": Country.objects.count(),
         "centres": RegionalCentre.objects.count(),
         "themes": Theme.objects.count(),
@@ -305,9 +380,15 @@ def main(argv=None):
             "sizes": data_sizes(),
             "python": platform.python_version(),
         }
+        CASES.extend(assessment_cases())
         clients = make_clients()
         results, failures = measure(clients, args.repeat, args.warmup)
         count_rows(clients, results)
+        saved, failure = measure_save_draft(clients, args.repeat)
+        if saved:
+            results.append(saved)
+        if failure:
+            failures.append(failure)
     finally:
         clean_up()
 
