@@ -23,9 +23,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def pytest_collection_modifyitems(items):
-    # Live-server (browser) tests flush the database when they end: run them last, so the
+    # Live-server (browser) and transactional tests flush the database when they end: run them last, so the
     # reference data loaded once above stays for every other test.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    def flushes(item):
+        marker = item.get_closest_marker("django_db")
+        return item.get_closest_marker("browser") is not None or bool(marker and marker.kwargs.get("transaction"))
+
+    items.sort(key=flushes)
 
 
 @pytest.fixture
