@@ -106,6 +106,8 @@ HTML_ROUTES = {
     "assessments:response_detail": Route(kenya_response(200), args=(RESPONSE,)),
     "assessments:response_section": Route(kenya_response(200), args=(RESPONSE, "capacity")),
     "assessments:response_print": Route(kenya_response(200), args=(RESPONSE,)),
+    # Download; the upload (POST, same route) is tested persona by persona in tests/assessments/test_workbook.py.
+    "assessments:response_workbook": Route(kenya_response(200), args=(RESPONSE,)),
     "assessments:response_submit": Route(
         {**kenya_response(403), "focal_kenya": 302}, method="post", args=(RESPONSE,), data={"lock_version": "0"}
     ),

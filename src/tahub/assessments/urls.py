@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tahub.assessments import views
+from tahub.assessments import views, views_offline
 
 app_name = "assessments"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("responses/<int:pk>/print/", views.response_print, name="response_print"),
     path("responses/<int:pk>/review/", views.response_review, name="response_review"),
     path("needs/", views.need_list, name="need_list"),
+    path("responses/<int:pk>/workbook/", views_offline.response_workbook_view, name="response_workbook"),
 ]
