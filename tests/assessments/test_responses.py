@@ -232,3 +232,17 @@ def test_nul_characters_are_dropped_from_stored_answers(personas, cycle):
 
     response.refresh_from_db()
     assert response.answers["has_law"] == "yes" and response.answers["modalities"] == ["online"]
+
+
+def test_the_admin_cannot_change_a_response(personas, cycle, client_for):
+    response = start(personas, cycle)
+    response_save(actor=personas.focal_kenya, response=response, answers=complete_answers(), lock_version=0)
+    response_submit(actor=personas.focal_kenya, response=response, lock_version=1, notify=False)
+    admin = client_for(personas.secretariat)
+
+    changed = admin.post(f"/admin/assessments/response/{response.pk}/change/", {"status": "draft", "answers": "{}"})
+    deleted = admin.post(f"/admin/assessments/response/{response.pk}/delete/", {"post": "yes"})
+
+    response.refresh_from_db()
+    assert changed.status_code == 403 and deleted.status_code == 403
+    assert response.status == Response.Status.SUBMITTED and response.answers["has_law"] == "yes"

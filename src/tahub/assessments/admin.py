@@ -3,7 +3,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tahub.assessments.models import Question, Questionnaire, QuestionnaireVersion, Section
+from tahub.assessments.models import (
+    Cycle,
+    Need,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    Section,
+)
 from tahub.assessments.services.questionnaires import (
     questionnaire_version_copy,
     questionnaire_version_publish,
@@ -71,3 +79,57 @@ class QuestionnaireVersionAdmin(SimpleHistoryAdmin):
     def copy(self, request, queryset):
         for version in queryset:
             questionnaire_version_copy(actor=request.user, version=version)
+
+
+@admin.register(Cycle)
+class CycleAdmin(SimpleHistoryAdmin):
+    """Cycles are run from their pages; the admin shows them read-only, with their history."""
+
+    list_display = ("title", "status", "opens_on", "closes_on", "version")
+    list_filter = ("status",)
+    search_fields = ("title",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(SimpleHistoryAdmin):
+    """Responses change only through their services (drafts by the Party, review by the Secretariat)."""
+
+    list_display = ("country", "cycle", "number", "status", "updated_at")
+    list_filter = ("status", "cycle")
+    search_fields = ("country__name_en", "country__iso3")
+    list_select_related = ("country", "cycle")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Need)
+class NeedAdmin(SimpleHistoryAdmin):
+    list_display = ("country", "theme", "status", "proposed_status")
+    list_filter = ("status", "proposed_status", "theme")
+    search_fields = ("country__name_en", "country__iso3", "theme__code")
+    list_select_related = ("country", "theme")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
