@@ -56,12 +56,18 @@ TOKEN = "token-of-focal-kenya"
 CYCLE = "open-cycle"
 INVITATION = "kenya-invitation"
 RESPONSE = "kenya-response"
+VERSION = "open-cycle-questionnaire-version"
 KENYA_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "secretariat"]
 
 
 def kenya_response(status):
     """Kenya's response: its readers get ``status``, other people 404 (its existence is not disclosed)."""
     return {name: 302 if name == "anonymous" else status if name in KENYA_READERS else 404 for name in PERSONAS}
+
+
+def kenya_response_api(status):
+    """Kenya's response through the API: as on the pages, but an anonymous caller gets 401."""
+    return {**kenya_response(status), "anonymous": 401}
 
 
 HTML_ROUTES = {
@@ -132,6 +138,25 @@ API_ROUTES = {
     ("delete", "/api/v1/tokens/{token_id}"): Route(
         only(["focal_kenya"], 204, denied=404, anonymous=401), args=(TOKEN,)
     ),
+    ("get", "/api/v1/questionnaires/{version_id}"): Route(everyone(200), args=(VERSION,)),
+    ("get", "/api/v1/cycles"): Route(everyone(200)),
+    # An open cycle is not public: anonymous callers and people without a role do not see it.
+    ("get", "/api/v1/cycles/{cycle_id}"): Route({**everyone(200), "anonymous": 404, "no_role": 404}, args=(CYCLE,)),
+    ("post", "/api/v1/cycles/{cycle_id}/responses"): Route(
+        {**only(["focal_peru"], 201, denied=403, anonymous=401), "no_role": 404}, args=(CYCLE,),
+        data={"country": "PER"},
+    ),
+    ("get", "/api/v1/responses"): Route({"anonymous": 401, **dict.fromkeys(SIGNED_IN, 200)}),
+    ("get", "/api/v1/responses/{response_id}"): Route(kenya_response_api(200), args=(RESPONSE,)),
+    ("patch", "/api/v1/responses/{response_id}"): Route(
+        {**kenya_response_api(403), "focal_kenya": 200, "contributor_kenya": 200}, args=(RESPONSE,),
+        data={"lock_version": 0, "answers": {"has_law": "yes"}},
+    ),
+    # Kenya's focal point may submit, but the empty draft is refused as incomplete (422).
+    ("post", "/api/v1/responses/{response_id}/submit"): Route(
+        {**kenya_response_api(403), "focal_kenya": 422}, args=(RESPONSE,), data={"lock_version": 0}
+    ),
+    ("get", "/api/v1/needs"): Route({"anonymous": 401, **dict.fromkeys(SIGNED_IN, 200)}),
 }
 
 
@@ -142,8 +167,8 @@ def _resolve_args(args, objects):
 def _request(client, method, url, data):
     if method == "get":
         return client.get(url)
-    if method == "post" and url.startswith("/api/"):
-        return client.post(url, data=json.dumps(data), content_type="application/json")
+    if method in ("post", "patch") and url.startswith("/api/"):
+        return getattr(client, method)(url, data=json.dumps(data), content_type="application/json")
     if method == "post":
         return client.post(url, data)
     return getattr(client, method)(url)
@@ -168,6 +193,7 @@ def objects(personas, kenya_token):
         CYCLE: cycle,
         INVITATION: cycle.invitations.get(country=kenya),
         RESPONSE: response_start(actor=personas.focal_kenya, cycle=cycle, country=kenya),
+        VERSION: cycle.version,
     }
 
 
@@ -187,10 +213,10 @@ def test_html_route_answers_each_persona_as_its_policy_says(name, persona, perso
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("method", "path"), sorted(API_ROUTES))
-def test_api_route_answers_each_persona_as_its_policy_says(method, path, persona, personas, kenya_token, client_for):
+def test_api_route_answers_each_persona_as_its_policy_says(method, path, persona, personas, objects, client_for):
     route = API_ROUTES[(method, path)]
     user = None if persona == "anonymous" else getattr(personas, persona)
-    values = iter(_resolve_args(route.args, {TOKEN: kenya_token}))
+    values = iter(_resolve_args(route.args, objects))
     url = "/".join(str(next(values)) if part.startswith("{") else part for part in path.split("/"))
 
     response = _request(client_for(user), method, url, route.data)

@@ -10,6 +10,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tahub.accounts.api import router as accounts_router
+from tahub.assessments.api import problem_details
+from tahub.assessments.api import router as assessments_router
+from tahub.assessments.services.responses import ResponseInvalid, StaleResponse
 from tahub.reference.api import router as reference_router
 
 api = NinjaAPI(
@@ -33,8 +36,28 @@ def on_validation_error(request, exc):
 
 @api.exception_handler(DjangoValidationError)
 def on_domain_validation_error(request, exc):
-    details = [{"field": field, "messages": messages} for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items()]
-    return error(request, 422, "invalid_input", "The request is not valid.", details)
+    if hasattr(exc, "message_dict"):
+        details = [{"field": field, "messages": messages} for field, messages in exc.message_dict.items()]
+        return error(request, 422, "invalid_input", "The request is not valid.", details)
+    # A refusal not tied to a field (a frozen response, a closed cycle) says why in the message.
+    return error(request, 422, "invalid_input", " ".join(exc.messages), [{"field": "", "messages": exc.messages}])
+
+
+@api.exception_handler(ResponseInvalid)
+def on_response_invalid(request, exc):
+    return error(
+        request, 422, "response_invalid", "The response cannot be submitted yet: every problem is listed in details.",
+        problem_details(exc.problems),
+    )
+
+
+@api.exception_handler(StaleResponse)
+def on_stale_response(request, exc):
+    return error(
+        request, 409, "conflict",
+        "The response was saved by someone else since you read it (lock_version is stale); nothing was changed. "
+        "Read it again and repeat your change.",
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -60,3 +83,4 @@ def on_http_error(request, exc):
 
 api.add_router("/", reference_router)
 api.add_router("/", accounts_router)
+api.add_router("/", assessments_router)

@@ -106,7 +106,12 @@ TRACKING_STATES = [NOT_STARTED, *Response.Status.values]
 
 
 def cycle_list_for(actor):
-    return cycle_policy.visible_to(actor).annotate(invited=Count("invitations", distinct=True)).order_by("-opens_on")
+    return (
+        cycle_policy.visible_to(actor)
+        .annotate(invited=Count("invitations", distinct=True))
+        .prefetch_related("conventions")
+        .order_by("-opens_on")
+    )
 
 
 def cycle_get_for(actor, pk):
@@ -167,10 +172,12 @@ def cycle_tracking(cycle, *, today=None):
     }
 
 
-def response_list_for(actor, *, cycle=None):
+def response_list_for(actor, *, cycle=None, country=""):
     responses = response_policy.visible_to(actor).current()
     if cycle is not None:
         responses = responses.filter(cycle=cycle)
+    if country:
+        responses = responses.filter(country__iso3=country.upper())
     return responses.order_by("country__name_en")
 
 
@@ -178,7 +185,17 @@ def response_get_for(actor, pk):
     return response_policy.get_for(actor, pk=pk)
 
 
-def need_list_for(actor, *, theme="", level="", country="", regional_group="", status="", cycle=None, kind=""):
+def _observations_in_order():
+    """Each need's observations (its history across cycles) with their cycle and kinds of help."""
+    return Prefetch(
+        "observations",
+        queryset=NeedObservation.objects.select_related("cycle").prefetch_related("kinds").order_by("observed_on"),
+    )
+
+
+def need_list_for(
+    actor, *, theme="", level="", country="", regional_group="", status="", cycle=None, kind="", with_history=False
+):
     needs = need_policy.visible_to(actor).select_related("country__regional_group", "theme")
     latest = NeedObservation.objects.filter(need=OuterRef("pk")).order_by("-observed_on")
     needs = needs.annotate(latest_level=Subquery(latest.values("level")[:1]))
@@ -196,6 +213,8 @@ def need_list_for(actor, *, theme="", level="", country="", regional_group="", s
         needs = needs.filter(observations__cycle=cycle).distinct()
     if kind:
         needs = needs.filter(observations__kinds__code=kind).distinct()
+    if with_history:
+        needs = needs.prefetch_related(_observations_in_order())
     return needs.order_by("country__name_en", "theme__order")
 
 
