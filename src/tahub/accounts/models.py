@@ -124,7 +124,8 @@ class MembershipQuerySet(models.QuerySet):
 
 def _scope_constraint():
     """Each role's membership names exactly its own scope (and no other)."""
-    scope_fields = {"regional_group", "centre", "country", "organisation"}
+    # A tuple, not a set: the order must be stable or the migration would change from run to run.
+    scope_fields = ("organisation", "country", "regional_group", "centre")
     condition = Q()
     for role, field in SCOPE_FIELD.items():
         clause = Q(role=role)
