@@ -12,15 +12,11 @@ from tahub.accounts.actors import forget_memberships
 from tahub.accounts.models import ApiToken, Membership, User
 from tahub.accounts.permissions import people_policy, token_policy
 from tahub.accounts.roles import SCOPE_FIELD, Role
+from tahub.core.audit import audited
 
 TOKEN_PREFIX = "tahub_"
 
 
-def _audited(obj, actor):
-    """Tell django-simple-history who made the change when no request is in play."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
 
 
 def _require_manage(actor):
@@ -46,7 +42,7 @@ def user_create(*, actor, email, full_name, password=None, organisation=None, jo
         user.set_password(password)
     else:
         user.set_unusable_password()
-    _audited(user, actor).save()
+    audited(user, actor).save()
     return user
 
 
@@ -63,12 +59,12 @@ def membership_grant(*, actor, user, role, scope=None):
     if existing is not None:
         if not existing.is_active:
             existing.is_active = True
-            _audited(existing, actor).save()
+            audited(existing, actor).save()
         forget_memberships(user)
         return existing
     membership = Membership(user=user, role=role, **scope_values)
     membership.full_clean()
-    _audited(membership, actor).save()
+    audited(membership, actor).save()
     forget_memberships(user)
     return membership
 
@@ -77,7 +73,7 @@ def membership_grant(*, actor, user, role, scope=None):
 def membership_revoke(*, actor, membership):
     _require_manage(actor)
     membership.is_active = False
-    _audited(membership, actor).save()
+    audited(membership, actor).save()
     forget_memberships(membership.user)
     return membership
 

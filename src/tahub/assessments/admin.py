@@ -81,13 +81,8 @@ class QuestionnaireVersionAdmin(SimpleHistoryAdmin):
             questionnaire_version_copy(actor=request.user, version=version)
 
 
-@admin.register(Cycle)
-class CycleAdmin(SimpleHistoryAdmin):
-    """Cycles are run from their pages; the admin shows them read-only, with their history."""
-
-    list_display = ("title", "status", "opens_on", "closes_on", "version")
-    list_filter = ("status",)
-    search_fields = ("title",)
+class ReadOnly:
+    """Records that change only through their services: the admin lists and shows them."""
 
     def has_add_permission(self, request):
         return False
@@ -99,8 +94,17 @@ class CycleAdmin(SimpleHistoryAdmin):
         return False
 
 
+@admin.register(Cycle)
+class CycleAdmin(ReadOnly, SimpleHistoryAdmin):
+    """Cycles are run from their pages; the admin shows them read-only, with their history."""
+
+    list_display = ("title", "status", "opens_on", "closes_on", "version")
+    list_filter = ("status",)
+    search_fields = ("title",)
+
+
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(ReadOnly, SimpleHistoryAdmin):
     """Responses change only through their services (drafts by the Party, review by the Secretariat)."""
 
     list_display = ("country", "cycle", "number", "status", "updated_at")
@@ -108,28 +112,10 @@ class ResponseAdmin(SimpleHistoryAdmin):
     search_fields = ("country__name_en", "country__iso3")
     list_select_related = ("country", "cycle")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Need)
-class NeedAdmin(SimpleHistoryAdmin):
+class NeedAdmin(ReadOnly, SimpleHistoryAdmin):
     list_display = ("country", "theme", "status", "proposed_status")
     list_filter = ("status", "proposed_status", "theme")
     search_fields = ("country__name_en", "country__iso3", "theme__code")
     list_select_related = ("country", "theme")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

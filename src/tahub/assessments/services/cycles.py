@@ -13,6 +13,7 @@ from tahub.accounts.models import User
 from tahub.accounts.roles import Role
 from tahub.assessments.models import Cycle, Invitation, QuestionnaireVersion, Response, SentMail
 from tahub.assessments.permissions import cycle_policy
+from tahub.core.audit import audited
 from tahub.reference.models import Country
 
 # Which states a cycle may move to from each state.
@@ -29,10 +30,6 @@ def _require(actor, action="manage", obj=None):
         raise PermissionDenied
 
 
-def _audited(obj, actor):
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
 
 
 def default_invited_countries():
@@ -52,7 +49,7 @@ def cycle_create(
         raise ValidationError({"closes_on": _("The closing date must be after the opening date.")})
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period must end after it starts.")})
-    cycle = _audited(
+    cycle = audited(
         Cycle(
             title=title, version=version, period_start=period_start, period_end=period_end, opens_on=opens_on,
             closes_on=closes_on, offers_survey=offers_survey, reminder_days=reminder_days,
@@ -86,7 +83,7 @@ def _move(actor, cycle, status):
             % {"current": cycle.get_status_display(), "target": Cycle.Status(status).label}
         )
     cycle.status = status
-    _audited(cycle, actor).save()
+    audited(cycle, actor).save()
     return cycle
 
 
@@ -121,7 +118,7 @@ def invitation_extend(*, actor, invitation, deadline):
     if deadline < invitation.cycle.closes_on:
         raise ValidationError({"deadline": _("An extension must be later than the cycle's closing date.")})
     invitation.deadline = deadline
-    _audited(invitation, actor).save()
+    audited(invitation, actor).save()
     return invitation
 
 

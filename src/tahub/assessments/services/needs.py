@@ -9,15 +9,12 @@ from tahub.assessments.models import Need, NeedObservation
 from tahub.assessments.permissions import need_policy
 from tahub.assessments.selectors import version_spec
 from tahub.assessments.spec import QuestionType
+from tahub.core.audit import audited
 from tahub.reference.models import KindOfHelp, Theme
 
 REPORTED_LEVELS = {NeedObservation.Level.LOW, NeedObservation.Level.MEDIUM, NeedObservation.Level.HIGH}
 
 
-def _audited(obj, actor):
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
 
 
 def _matrix_rows(response):
@@ -51,19 +48,19 @@ def needs_record_from_response(*, actor, response):
         need = needs.get(theme.pk)
         if level in REPORTED_LEVELS:
             if need is None:
-                need = _audited(Need(country=response.country, theme=theme), actor)
+                need = audited(Need(country=response.country, theme=theme), actor)
                 need.save()
                 needs[theme.pk] = need
             elif need.status in (Need.Status.MET, Need.Status.WITHDRAWN) or need.proposed_status:
                 if need.status in (Need.Status.MET, Need.Status.WITHDRAWN):
                     need.status = Need.Status.OPEN
                 need.proposed_status = ""
-                _audited(need, actor).save()
+                audited(need, actor).save()
         elif need is None:
             continue
         elif need.status in (Need.Status.OPEN, Need.Status.PARTLY_MET) and need.proposed_status != Need.Status.MET:
             need.proposed_status = Need.Status.MET
-            _audited(need, actor).save()
+            audited(need, actor).save()
         observations.append((
             NeedObservation(
                 need=need, cycle=response.cycle, response=response, level=level,
@@ -95,7 +92,7 @@ def need_record(*, actor, country, theme, level, kinds=(), comment="", source, s
     need, created = Need.objects.get_or_create(
         country=country, theme=theme, defaults={"source": source, "source_reference": source_reference}
     )
-    _audited(need, actor).save()
+    audited(need, actor).save()
     observation = NeedObservation.objects.create(
         need=need, level=level, comment=comment, source=source, source_reference=source_reference,
         observed_on=timezone.localdate(), recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -110,5 +107,5 @@ def need_set_status(*, actor, need, status):
         raise PermissionDenied
     need.status = Need.Status(status)
     need.proposed_status = ""
-    _audited(need, actor).save()
+    audited(need, actor).save()
     return need

@@ -19,6 +19,7 @@ from tahub.assessments.models import (
 )
 from tahub.assessments.permissions import version_policy
 from tahub.assessments.selectors import version_spec
+from tahub.core.audit import audited
 
 
 def _require(actor, action, obj=None):
@@ -27,10 +28,6 @@ def _require(actor, action, obj=None):
         raise PermissionDenied
 
 
-def _audited(obj, actor):
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
 
 
 def _decimal(value):
@@ -77,7 +74,7 @@ def questionnaire_version_import(*, actor, spec, code, labels, name="", purpose=
         code=code, defaults={"labels": labels, "purpose": purpose}
     )
     number = (questionnaire.versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
-    version = _audited(QuestionnaireVersion(questionnaire=questionnaire, number=number, name=name), actor)
+    version = audited(QuestionnaireVersion(questionnaire=questionnaire, number=number, name=name), actor)
     version.save()
     _write_spec(version, spec)
     return version
@@ -95,7 +92,7 @@ def questionnaire_version_publish(*, actor, version):
     version.status = QuestionnaireVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = actor if getattr(actor, "is_authenticated", False) else None
-    _audited(version, actor).save()
+    audited(version, actor).save()
     return version
 
 
@@ -123,7 +120,7 @@ def questionnaire_version_replace(*, actor, version, spec):
     version.sections.all().delete()
     version.choice_lists.all().delete()
     _write_spec(version, spec)
-    _audited(version, actor).save()
+    audited(version, actor).save()
     return version
 
 

@@ -14,6 +14,7 @@ from tahub.assessments.permissions import response_policy
 from tahub.assessments.selectors import version_spec
 from tahub.assessments.services.cycles import mail_focal_points
 from tahub.assessments.validation import validate_response
+from tahub.core.audit import audited
 from tahub.reference.models import KindOfHelp, Theme
 
 
@@ -34,10 +35,6 @@ def _require(actor, action, response):
         raise PermissionDenied
 
 
-def _audited(obj, actor):
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
 
 
 def _locked(response):
@@ -87,7 +84,7 @@ def response_start(*, actor, cycle, country):
     answers, source = _previous_answers(cycle, country)
     response.answers = {code: value for code, value in answers.items() if code in codes}
     response.prefilled = dict.fromkeys(response.answers, source)
-    _audited(response, actor).save()
+    audited(response, actor).save()
     return response
 
 
@@ -124,7 +121,7 @@ def response_save(*, actor, response, answers, lock_version, confirm=()):
     for code in confirm:
         response.prefilled.pop(code, None)
     response.lock_version += 1
-    _audited(response, actor).save()
+    audited(response, actor).save()
     return response, validate(response, for_submission=False)
 
 
@@ -144,7 +141,7 @@ def response_submit(*, actor, response, lock_version, notify=True):
     response.submitted_at = timezone.now()
     response.submitted_by = actor
     response.lock_version += 1
-    _audited(response, actor).save()
+    audited(response, actor).save()
     response.queries.filter(resolved=False).update(resolved=True)
     if notify:
         transaction.on_commit(
@@ -174,7 +171,7 @@ def response_return(*, actor, response, queries):
     response.reviewed_at = timezone.now()
     response.reviewed_by = actor
     response.lock_version += 1
-    _audited(response, actor).save()
+    audited(response, actor).save()
     return response
 
 
@@ -191,7 +188,7 @@ def response_accept(*, actor, response):
     response.reviewed_at = timezone.now()
     response.reviewed_by = actor
     response.lock_version += 1
-    _audited(response, actor).save()
+    audited(response, actor).save()
     needs_record_from_response(actor=actor, response=response)
     return response
 
@@ -208,5 +205,5 @@ def response_amend(*, actor, response):
     amendment = Response(
         cycle=response.cycle, country=response.country, number=response.number + 1, answers=dict(response.answers)
     )
-    _audited(amendment, actor).save()
+    audited(amendment, actor).save()
     return amendment
