@@ -11,6 +11,7 @@ any request does not answer 200.
 """
 
 import argparse
+import io
 import json
 import math
 import os
@@ -139,6 +140,7 @@ def assessment_cases():
         cases += [
             ("response overview (focal point)", PARTY_FOCAL_POINT, f"/assessments/responses/{response.pk}/"),
             ("response section (focal point)", PARTY_FOCAL_POINT, f"/assessments/responses/{response.pk}/sections/needs/"),
+            ("response history (focal point)", PARTY_FOCAL_POINT, f"/assessments/responses/{response.pk}/history/"),
         ]
     return cases
 
@@ -192,6 +194,45 @@ def measure_save_draft(clients, repeat):
         "median_ms": round(statistics.median(timings), 2), "p95_ms": round(percentile(timings, 0.95), 2),
         "queries": max(queries), "queries_vary": len(queries) > 1,
     }, None
+
+
+def measure_workbooks(repeat):
+    """Server time of downloading the Party's questionnaire as XLSX and uploading it back as the draft."""
+    from django.test import Client
+
+    from tahub.accounts.models import User
+    from tahub.assessments.models import Cycle, Response
+
+    cycle = Cycle.objects.filter(status=Cycle.Status.OPEN).order_by("-opens_on").first()
+    response = Response.objects.current().filter(cycle=cycle, country__iso3="KEN", status__in=Response.EDITABLE).first()
+    if response is None:
+        return [], ["workbooks: Kenya has no draft in the open cycle"]
+    client = Client()
+    client.force_login(User.objects.get(email=PARTY_FOCAL_POINT))
+    url = f"/assessments/responses/{response.pk}/workbook/"
+    downloads, uploads = [], []
+    for _number in range(repeat):
+        started = time.perf_counter()
+        answer = client.get(url, {"lang": "fr"})
+        downloads.append((time.perf_counter() - started) * 1000)
+        if answer.status_code != 200:
+            return [], [f"workbook download ({url}): answered {answer.status_code}"]
+        workbook = io.BytesIO(answer.content)
+        workbook.name = "answers.xlsx"
+        started = time.perf_counter()
+        answer = client.post(url, {"workbook": workbook})
+        uploads.append((time.perf_counter() - started) * 1000)
+        if answer.status_code != 302:
+            return [], [f"workbook upload ({url}): answered {answer.status_code}"]
+    results = []
+    for label, timings in (("questionnaire workbook (XLSX download)", downloads), ("questionnaire workbook (XLSX upload)", uploads)):
+        timings.sort()
+        results.append({
+            "page": label, "url": url, "who": "focal point", "rows": 1,
+            "median_ms": round(statistics.median(timings), 2), "p95_ms": round(percentile(timings, 0.95), 2),
+            "queries": None, "queries_vary": False,
+        })
+    return results, []
 
 
 def data_sizes():
@@ -340,7 +381,7 @@ def print_table(meta, results):
     print(header)
     print("-" * len(header))
     for result in results:
-        queries = f"{result['queries']}{'*' if result['queries_vary'] else ''}"
+        queries = "—" if result["queries"] is None else f"{result['queries']}{'*' if result['queries_vary'] else ''}"
         print(
             f"{result['page'].ljust(width)} | {result.get('rows', '?'):>10} | {result['median_ms']:>9.1f}"
             f" | {result['p95_ms']:>7.1f} | {queries:>7}"
@@ -389,6 +430,9 @@ def main(argv=None):
             results.append(saved)
         if failure:
             failures.append(failure)
+        workbook_results, workbook_failures = measure_workbooks(args.repeat)
+        results.extend(workbook_results)
+        failures.extend(workbook_failures)
     finally:
         clean_up()
 

@@ -62,3 +62,20 @@ def test_command_prints_the_demo_accounts(reference, capsys):
     assert DEMO_PASSWORD in output
     for email in ("secretariat@demo.tahub.example", "focal.ken@demo.tahub.example", "centre.senegal@demo.tahub.example"):
         assert email in output
+
+
+def test_demo_cycles_keep_each_needs_identity_and_share_the_open_drafting(reference):
+    from django.db.models import Count
+
+    from tahub.assessments.models import Cycle, Need, SectionAssignment
+
+    call_command("seed_demo", quiet=True)
+
+    assert sorted(Cycle.objects.values_list("status", flat=True)) == ["open", "published", "published", "published"]
+    # One need per Party and theme, observed again in later cycles rather than duplicated.
+    across = Need.objects.annotate(cycles=Count("observations__cycle", distinct=True)).filter(cycles__gte=3)
+    assert across.count() > 50
+    assert not Need.objects.values("country", "theme").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    open_cycle = Cycle.objects.get(status="open")
+    kenya = SectionAssignment.objects.get(cycle=open_cycle, user__email="contributor.ken@demo.tahub.example")
+    assert kenya.sections == ["capacities", "needs"]

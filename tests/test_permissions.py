@@ -56,6 +56,8 @@ TOKEN = "token-of-focal-kenya"
 CYCLE = "open-cycle"
 INVITATION = "kenya-invitation"
 RESPONSE = "kenya-response"
+# A need of Kenya recorded from a meeting: its readers are those of Kenya's response.
+NEED = "kenya-need"
 VERSION = "open-cycle-questionnaire-version"
 KENYA_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "secretariat"]
 
@@ -112,6 +114,7 @@ HTML_ROUTES = {
     "assessments:response_detail": Route(kenya_response(200), args=(RESPONSE,)),
     "assessments:response_section": Route(kenya_response(200), args=(RESPONSE, "capacity")),
     "assessments:response_print": Route(kenya_response(200), args=(RESPONSE,)),
+    "assessments:response_history": Route(kenya_response(200), args=(RESPONSE,)),
     # Download; the upload (POST, same route) is tested persona by persona in tests/assessments/test_workbook.py.
     "assessments:response_workbook": Route(kenya_response(200), args=(RESPONSE,)),
     "assessments:response_submit": Route(
@@ -121,6 +124,17 @@ HTML_ROUTES = {
         {**kenya_response(403), "secretariat": 302}, method="post", args=(RESPONSE,), data={"decision": "accept"}
     ),
     "assessments:need_list": Route(signed_in_only()),
+    "assessments:need_detail": Route(kenya_response(200), args=(NEED,)),
+    # Kenya's readers see the need but only the Secretariat changes it; others do not learn it exists.
+    "assessments:need_status": Route(
+        {**kenya_response(403), "secretariat": 302}, method="post", args=(NEED,), data={"status": "met"}
+    ),
+    "assessments:need_record": Route(only(["secretariat"], 200, denied=403, anonymous=302)),
+    # Only Kenya's focal point shares out the drafting of Kenya's answers.
+    "assessments:response_contributors": Route(
+        {**kenya_response(403), "focal_kenya": 302}, method="post", args=(RESPONSE,),
+        data={"full_name": "Wanjiru Kenya", "email": "wanjiru@example.org", "preferred_language": "en"},
+    ),
 }
 
 API_ROUTES = {
@@ -182,17 +196,24 @@ def kenya_token(personas):
 
 @pytest.fixture
 def objects(personas, kenya_token):
+    from tahub.assessments.models import Need
+    from tahub.assessments.services.needs import need_record
     from tahub.assessments.services.responses import response_start
-    from tahub.reference.models import Country
-    from tests.assessments.factories import open_cycle
+    from tahub.reference.models import Country, Theme
+    from tests.assessments.factories import assign_sections, open_cycle
 
     cycle = open_cycle()
     kenya = Country.objects.get(iso3="KEN")
+    response = response_start(actor=personas.focal_kenya, cycle=cycle, country=kenya)
+    assign_sections(response, personas.contributor_kenya)
     return {
         TOKEN: kenya_token,
         CYCLE: cycle,
         INVITATION: cycle.invitations.get(country=kenya),
-        RESPONSE: response_start(actor=personas.focal_kenya, cycle=cycle, country=kenya),
+        RESPONSE: response,
+        NEED: need_record(
+            actor=None, country=kenya, theme=Theme.objects.get(code="legal"), level="high", source=Need.Source.MEETING
+        ),
         VERSION: cycle.version,
     }
 

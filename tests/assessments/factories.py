@@ -111,3 +111,13 @@ def complete_answers():
             "legal": {"level": "low", "kinds": ["advice.legal"], "comment": ""},
         },
     }
+
+
+def assign_sections(response, contributor, sections=None):
+    """Let ``contributor`` draft ``sections`` (default: all) of the response, as its focal point would."""
+    from tahub.assessments.selectors import version_spec
+    from tahub.assessments.services.contributors import contributor_assign
+
+    if sections is None:
+        sections = [section.code for section in version_spec(response.cycle.version).sections]
+    return contributor_assign(actor=None, response=response, user=contributor, sections=sections)

@@ -8,7 +8,7 @@ from django.db import connection
 from tahub.assessments.models import Response
 from tahub.assessments.services.responses import StaleResponse, response_save, response_start
 from tahub.reference.models import Country
-from tests.assessments.factories import open_cycle
+from tests.assessments.factories import assign_sections, open_cycle
 
 
 @pytest.mark.django_db(transaction=True)
@@ -17,6 +17,7 @@ def test_concurrent_saves_of_one_draft_let_exactly_one_through(personas):
         pytest.skip("needs row locks across connections (PostgreSQL)")
     cycle = open_cycle()
     response = response_start(actor=personas.focal_kenya, cycle=cycle, country=Country.objects.get(iso3="KEN"))
+    assign_sections(response, personas.contributor_kenya)
     barrier = threading.Barrier(2)
     outcomes = []
 

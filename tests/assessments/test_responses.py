@@ -15,7 +15,7 @@ from tahub.assessments.services.responses import (
     response_submit,
 )
 from tahub.reference.models import Country
-from tests.assessments.factories import complete_answers, open_cycle
+from tests.assessments.factories import assign_sections, complete_answers, open_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,7 @@ def test_a_draft_keeps_invalid_values_as_entered_and_flags_them(personas, cycle)
 
 def test_a_stale_save_is_refused_and_the_newer_data_kept(personas, cycle):
     response = start(personas, cycle)
+    assign_sections(response, personas.contributor_kenya)
     response_save(
         actor=personas.focal_kenya, response=response, answers={"has_law": "yes"}, lock_version=0
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tahub.assessments.models import Cycle, Need, Response
 from tahub.reference.models import Country
-from tests.assessments.factories import open_cycle, published_version
+from tests.assessments.factories import assign_sections, open_cycle, published_version
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,7 @@ def test_a_stale_form_is_refused_with_a_clear_message_and_newer_answers_kept(per
     focal = client_for(personas.focal_kenya)
     contributor = client_for(personas.contributor_kenya)
     response = open_response(focal, cycle)
+    assign_sections(response, personas.contributor_kenya, ["capacity"])
     save(focal, response, "capacity", {"q-has_law": "yes"}, lock_version=0)
 
     stale = save(contributor, response, "capacity", {"q-has_law": "no"}, lock_version=0)

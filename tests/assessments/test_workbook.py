@@ -21,7 +21,7 @@ from tahub.assessments.workbook import (
     response_workbook,
 )
 from tahub.reference.models import Country
-from tests.assessments.factories import open_cycle, published_version
+from tests.assessments.factories import assign_sections, open_cycle, published_version
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,11 @@ def cycle(personas):
 
 @pytest.fixture
 def kenya(personas, cycle):
-    return response_start(
+    response = response_start(
         actor=personas.focal_kenya, cycle=cycle, country=Country.objects.get(iso3="KEN")
     )
+    assign_sections(response, personas.contributor_kenya)
+    return response
 
 
 def download(client, response, lang="en"):

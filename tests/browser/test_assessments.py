@@ -218,6 +218,16 @@ def test_a_cycle_from_creation_to_the_needs_on_the_party_page(
     expect(need).to_have_count(1)
     expect(need.get_by_role("cell").first).to_contain_text(theme_label)
 
+    # And the Secretariat reads who did what on the answers, and the need the acceptance recorded
+    secretariat.goto(response_url)
+    main(secretariat).locator('a[href$="/history/"]').click()
+    expect(main(secretariat).locator("ol.history")).to_contain_text(QUERY)
+    check_axe(secretariat, "the response history", reports)
+    secretariat.goto("/assessments/needs/?country=KEN")
+    main(secretariat).get_by_role("link", name=theme_label, exact=True).click()
+    expect(main(secretariat)).to_contain_text(COMMENT)
+    check_axe(secretariat, "the need page", reports)
+
     # And no page broke the browser, nor had accessibility violations
     errors = secretariat.errors + focal.errors
     assert not errors, "The browser reported errors:\n" + "\n".join(errors)

@@ -11,15 +11,19 @@ from datetime import date
 
 from django.db import transaction
 
-from tahub.accounts.models import User
+from tahub.accounts.models import Membership, User
 from tahub.accounts.roles import Role
 from tahub.assessments.models import Cycle, Questionnaire, QuestionnaireVersion, Response
 from tahub.assessments.selectors import version_spec
 from tahub.assessments.services import cycles as cycle_services
 from tahub.assessments.services import responses as response_services
+from tahub.assessments.services.contributors import contributor_assign
 from tahub.assessments.spec import QuestionType
 from tahub.assessments.validation import validate_response
 from tahub.reference.models import Convention, KindOfHelp, Theme
+
+# Parties whose open-cycle answers stay a draft, drafted with their contributor (demo walkthroughs).
+SHOWCASE_DRAFTS = {"KEN"}
 
 CYCLES = [
     ("Technical assistance needs assessment 2014", 2014, Cycle.Status.PUBLISHED),
@@ -133,7 +137,9 @@ def seed_cycles(*, scale=1, seed=2026):
         cycle.save(update_fields=["status"])
         for country in invited:
             roll = rng.random()
-            responds = roll < (0.55 if final_status == Cycle.Status.OPEN else 0.8)
+            responds = roll < (0.55 if final_status == Cycle.Status.OPEN else 0.8) or (
+                final_status == Cycle.Status.OPEN and country.iso3 in SHOWCASE_DRAFTS
+            )
             if not responds:
                 continue
             response = response_services.response_start(actor=None, cycle=cycle, country=country)
@@ -150,7 +156,7 @@ def seed_cycles(*, scale=1, seed=2026):
                 confirm=list(response.prefilled),
             )
             created += 1
-            if final_status == Cycle.Status.OPEN and roll < 0.2:
+            if final_status == Cycle.Status.OPEN and (roll < 0.2 or country.iso3 in SHOWCASE_DRAFTS):
                 continue  # still a draft
             response = response_services.response_submit(
                 actor=None, response=response, lock_version=response.lock_version, notify=False
@@ -166,7 +172,19 @@ def seed_cycles(*, scale=1, seed=2026):
             response_services.response_accept(actor=None, response=response)
         if final_status != Cycle.Status.OPEN:
             Cycle.objects.filter(pk=cycle.pk).update(status=final_status)
+        else:
+            _share_drafting(cycle)
     return created
+
+
+def _share_drafting(cycle):
+    """Each demo contributor drafts the capacities and needs sections of their Party's open response."""
+    for membership in Membership.objects.active().filter(role=Role.CONTRIBUTOR).select_related("user", "country"):
+        if not cycle.invitations.filter(country=membership.country).exists():
+            continue
+        response = response_services.response_start(actor=None, cycle=cycle, country=membership.country)
+        if response.is_editable:
+            contributor_assign(actor=None, response=response, user=membership.user, sections=["capacities", "needs"])
 
 
 def demo_counts():

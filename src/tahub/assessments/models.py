@@ -273,6 +273,34 @@ class Response(models.Model):
         return self.status in self.EDITABLE
 
 
+class SectionAssignment(models.Model):
+    """The sections of a cycle's questionnaire a contributor may draft for their Party.
+
+    Set by the Party's focal point; only a focal point submits. Kept per cycle and Party (not
+    per response), so an amendment keeps the same division of work.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assignments")
+    country = models.ForeignKey("reference.Country", verbose_name=_("Party"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("contributor"), on_delete=models.CASCADE, related_name="section_assignments"
+    )
+    sections = models.JSONField(_("sections"), default=list, blank=True, help_text=_("Codes of the assigned sections."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "country", "user__full_name"]
+        verbose_name = _("section assignment")
+        verbose_name_plural = _("section assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "country", "user"], name="section_assignment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.country} — {self.cycle}"
+
+
 class ReviewQuery(models.Model):
     """A question the Secretariat attaches to an answer when returning a response."""
 
@@ -368,6 +396,7 @@ class SentMail(models.Model):
         REMINDER = "reminder", _("Reminder")
         RECEIPT = "receipt", _("Receipt")
         RETURNED = "returned", _("Returned with queries")
+        CONTRIBUTOR = "contributor", _("Invitation to contribute")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="mails")

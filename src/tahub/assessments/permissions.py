@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from tahub.accounts.actors import is_secretariat, memberships_of
 from tahub.accounts.roles import Role
-from tahub.assessments.models import Cycle, Need, QuestionnaireVersion, Response
+from tahub.assessments.models import Cycle, Need, QuestionnaireVersion, Response, SectionAssignment
 from tahub.core.policy import Policy
 
 
@@ -81,14 +81,32 @@ class ResponsePolicy(Policy):
         if action == "view":
             return self.visible_to(actor).filter(pk=obj.pk).exists()
         open_cycle = obj.cycle.status == Cycle.Status.OPEN
+        focal_point = obj.country_id in _country_ids(actor, Role.PARTY_FOCAL_POINT)
         if action == "edit":
-            drafters = _country_ids(actor, Role.PARTY_FOCAL_POINT, Role.CONTRIBUTOR)
-            return open_cycle and obj.is_editable and obj.country_id in drafters
+            return open_cycle and obj.is_editable and bool(focal_point or self.editable_sections(actor, obj))
         if action == "submit":
-            return open_cycle and obj.is_editable and obj.country_id in _country_ids(actor, Role.PARTY_FOCAL_POINT)
+            return open_cycle and obj.is_editable and focal_point
+        if action == "assign":
+            return open_cycle and focal_point
         if action in ("review", "amend"):
             return is_secretariat(actor)
         return False
+
+    def editable_sections(self, actor, response):
+        """Codes of the sections ``actor`` may draft: ``None`` means all (a focal point of the Party).
+
+        A contributor drafts only the sections the focal point assigned to them.
+        """
+        if not getattr(actor, "is_authenticated", False):
+            return set()
+        if response.country_id in _country_ids(actor, Role.PARTY_FOCAL_POINT):
+            return None
+        if response.country_id not in _country_ids(actor, Role.CONTRIBUTOR):
+            return set()
+        assignment = SectionAssignment.objects.filter(
+            cycle_id=response.cycle_id, country_id=response.country_id, user=actor
+        ).first()
+        return set(assignment.sections) if assignment else set()
 
 
 class NeedPolicy(Policy):

@@ -1,9 +1,13 @@
 """Reads of the assessments app: questionnaires, cycles and their tracking, responses, needs."""
 
+from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tahub.accounts.models import User
+from tahub.accounts.roles import Role
 from tahub.assessments.models import (
     Choice,
     ChoiceList,
@@ -14,6 +18,7 @@ from tahub.assessments.models import (
     QuestionnaireVersion,
     Response,
     Section,
+    SectionAssignment,
 )
 from tahub.assessments.permissions import cycle_policy, need_policy, response_policy, version_policy
 from tahub.assessments.spec import (
@@ -23,6 +28,7 @@ from tahub.assessments.spec import (
     QuestionType,
     SectionSpec,
 )
+from tahub.reference.models import Country
 
 
 def version_list_for(actor):
@@ -193,11 +199,33 @@ def _observations_in_order():
     )
 
 
+class PartyGroup(models.TextChoices):
+    """Groups of Parties the needs can be filtered by: a classification, or the LDC and SIDS lists."""
+
+    DEVELOPING = "developing", gettext_lazy("Developing countries")
+    TRANSITION = "transition", gettext_lazy("Economies in transition")
+    LDC = "ldc", gettext_lazy("Least developed countries")
+    SIDS = "sids", gettext_lazy("Small island developing States")
+
+
+PARTY_GROUP_FILTERS = {
+    PartyGroup.DEVELOPING: Q(country__classification=Country.Classification.DEVELOPING),
+    PartyGroup.TRANSITION: Q(country__classification=Country.Classification.TRANSITION),
+    PartyGroup.LDC: Q(country__ldc=True),
+    PartyGroup.SIDS: Q(country__sids=True),
+}
+
+
 def need_list_for(
-    actor, *, theme="", level="", country="", regional_group="", status="", cycle=None, kind="", with_history=False
+    actor, *, theme="", level="", country="", regional_group="", classification="", status="", cycle=None, kind="",
+    with_history=False,
 ):
+    """Needs visible to ``actor``; ``theme`` and ``kind`` given as a top-level code include their children.
+
+    ``cycle`` and ``kind`` match any observation of the need; ``level`` is that of the latest one.
+    """
     needs = need_policy.visible_to(actor).select_related("country__regional_group", "theme")
-    latest = NeedObservation.objects.filter(need=OuterRef("pk")).order_by("-observed_on")
+    latest = NeedObservation.objects.filter(need=OuterRef("pk")).order_by("-observed_on", "-pk")
     needs = needs.annotate(latest_level=Subquery(latest.values("level")[:1]))
     if theme:
         needs = needs.filter(Q(theme__code=theme) | Q(theme__parent__code=theme))
@@ -207,31 +235,55 @@ def need_list_for(
         needs = needs.filter(country__iso3=country)
     if regional_group:
         needs = needs.filter(country__regional_group__code=regional_group)
+    if classification:
+        needs = needs.filter(PARTY_GROUP_FILTERS[PartyGroup(classification)])
     if status:
         needs = needs.filter(status=status)
     if cycle is not None:
         needs = needs.filter(observations__cycle=cycle).distinct()
     if kind:
-        needs = needs.filter(observations__kinds__code=kind).distinct()
+        needs = needs.filter(Q(observations__kinds__code=kind) | Q(observations__kinds__parent__code=kind)).distinct()
     if with_history:
         needs = needs.prefetch_related(_observations_in_order())
     return needs.order_by("country__name_en", "theme__order")
 
 
+def need_get_for(actor, pk):
+    """One need visible to ``actor`` with its whole history, or 404."""
+    history = (
+        NeedObservation.objects.select_related("cycle", "recorded_by")
+        .prefetch_related(Prefetch("kinds", to_attr="kind_list"))
+        .order_by("observed_on", "pk")
+    )
+    needs = need_policy.visible_to(actor).select_related("theme__parent").prefetch_related(
+        Prefetch("observations", queryset=history, to_attr="observation_list")
+    )
+    return need_policy.get_for(actor, needs, pk=pk)
+
+
+def need_party_choices_for(actor):
+    """The Parties whose needs ``actor`` sees: the choices of the Party filter."""
+    return Country.objects.filter(pk__in=need_policy.visible_to(actor).values("country")).order_by_name()
+
+
 def needs_of_country_for(actor, country):
     """A Party's needs with every observation (history across cycles), or None when not allowed."""
     needs = need_policy.visible_to(actor).filter(country=country).select_related("theme")
+    # Plain lists (``to_attr``): the page walks them without building a queryset per need.
     return needs.prefetch_related(
         Prefetch(
             "observations",
-            queryset=NeedObservation.objects.select_related("cycle").prefetch_related("kinds").order_by("observed_on"),
+            queryset=NeedObservation.objects.select_related("cycle")
+            .prefetch_related(Prefetch("kinds", to_attr="kind_list"))
+            .order_by("observed_on"),
+            to_attr="observation_list",
         )
     ).order_by("theme__order")
 
 
 def need_counts_of_country(country):
     """Aggregated figures the public may see: open needs per level of the latest observation."""
-    latest = NeedObservation.objects.filter(need=OuterRef("pk")).order_by("-observed_on")
+    latest = NeedObservation.objects.filter(need=OuterRef("pk")).order_by("-observed_on", "-pk")
     return dict(
         Need.objects.filter(country=country, status__in=[Need.Status.OPEN, Need.Status.PARTLY_MET])
         .annotate(level=Subquery(latest.values("level")[:1]))
@@ -240,3 +292,16 @@ def need_counts_of_country(country):
         .values_list("level", "count")
     )
 
+
+
+def contributors_of(response):
+    """The Party's contributors, each with the sections assigned to them in the response's cycle."""
+    assigned = dict(
+        SectionAssignment.objects.filter(cycle_id=response.cycle_id, country_id=response.country_id)
+        .values_list("user_id", "sections")
+    )
+    people = User.objects.filter(
+        is_active=True, memberships__role=Role.CONTRIBUTOR, memberships__country_id=response.country_id,
+        memberships__is_active=True,
+    ).distinct().order_by("full_name")
+    return [(person, assigned.get(person.pk, [])) for person in people]

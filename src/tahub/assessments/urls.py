@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tahub.assessments import views, views_offline
+from tahub.assessments import views, views_history, views_needs, views_offline
 
 app_name = "assessments"
 
@@ -15,7 +15,12 @@ urlpatterns = [
     path("responses/<int:pk>/sections/<slug:section>/", views.response_section, name="response_section"),
     path("responses/<int:pk>/submit/", views.response_submit, name="response_submit"),
     path("responses/<int:pk>/print/", views.response_print, name="response_print"),
+    path("responses/<int:pk>/history/", views_history.response_history, name="response_history"),
     path("responses/<int:pk>/review/", views.response_review, name="response_review"),
-    path("needs/", views.need_list, name="need_list"),
+    path("responses/<int:pk>/contributors/", views.response_contributors, name="response_contributors"),
+    path("needs/", views_needs.need_list, name="need_list"),
+    path("needs/new/", views_needs.need_record, name="need_record"),
+    path("needs/<int:pk>/", views_needs.need_detail, name="need_detail"),
+    path("needs/<int:pk>/status/", views_needs.need_status, name="need_status"),
     path("responses/<int:pk>/workbook/", views_offline.response_workbook_view, name="response_workbook"),
 ]

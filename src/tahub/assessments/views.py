@@ -1,26 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tahub.accounts.actors import memberships_of
 from tahub.accounts.roles import Role
 from tahub.assessments.answers import answers_from_post, field_name
-from tahub.assessments.forms import CycleForm, ExtendForm, NeedFilterForm
+from tahub.assessments.forms import ContributorInviteForm, CycleForm, ExtendForm
 from tahub.assessments.models import Invitation
 from tahub.assessments.permissions import cycle_policy, response_policy
 from tahub.assessments.selectors import (
+    contributors_of,
     cycle_get_for,
     cycle_list_for,
     cycle_tracking,
-    need_list_for,
     response_get_for,
     version_spec,
 )
+from tahub.assessments.services import contributors as contributor_services
 from tahub.assessments.services import cycles as cycle_services
 from tahub.assessments.services import responses as response_services
 from tahub.assessments.spec import NEED_LEVELS, QuestionType
@@ -184,10 +186,20 @@ def response_detail(request, pk):
         {"code": p.code, "message": p.message, "section": section_of.get(p.code, spec.sections[0].code)}
         for p in submit_check.problems
     ]
+    can_assign = response_policy.can(request.user, "assign", response)
+    editable = response_policy.editable_sections(request.user, response)
+    for item in sections:
+        item["assigned"] = editable is not None and item["section"].code in editable
     context = {
         "response": response,
         "sections": sections,
         "problems": problems,
+        "can_assign": can_assign,
+        "contributors": contributors_of(response) if can_assign else [],
+        "invite_form": (
+            ContributorInviteForm(sections=spec.sections, initial={"preferred_language": get_language()})
+            if can_assign else None
+        ),
         "can_edit": response_policy.can(request.user, "edit", response),
         "can_submit": response_policy.can(request.user, "submit", response),
         "can_review": response_policy.can(request.user, "review", response),
@@ -203,7 +215,8 @@ def response_section(request, pk, section):
     response = response_get_for(request.user, pk)
     spec = version_spec(response.cycle.version)
     section_spec = _section_or_404(spec, section)
-    can_edit = response_policy.can(request.user, "edit", response)
+    editable = response_policy.editable_sections(request.user, response)
+    can_edit = response_policy.can(request.user, "edit", response) and (editable is None or section in editable)
     answers = response.answers
     if request.method == "POST":
         if not can_edit:
@@ -343,12 +356,38 @@ def response_review(request, pk):
 
 
 @login_required
-def need_list(request):
-    form = NeedFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    needs = need_list_for(request.user, **{key: value for key, value in filters.items() if value})
-    page = Paginator(needs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "assessments/need_list.html", {"form": form, "page": page, "query": query.urlencode()})
+@require_POST
+def response_contributors(request, pk):
+    """The focal point invites a contributor, or changes the sections a contributor drafts."""
+    response = response_get_for(request.user, pk)
+    if not response_policy.can(request.user, "assign", response):
+        raise PermissionDenied
+    spec = version_spec(response.cycle.version)
+    sections = request.POST.getlist("sections")
+    try:
+        if request.POST.get("user"):
+            person = next((p for p, _assigned in contributors_of(response) if str(p.pk) == request.POST["user"]), None)
+            if person is None:
+                raise Http404
+            contributor_services.contributor_assign(actor=request.user, response=response, user=person, sections=sections)
+            messages.success(request, _("Sections of %(person)s saved.") % {"person": person.full_name})
+        else:
+            form = ContributorInviteForm(request.POST, sections=spec.sections)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    messages.error(request, " ".join(errors))
+                return redirect(f"{response_detail_url(response)}#contributors")
+            data = form.cleaned_data
+            contributor_services.contributor_invite(
+                actor=request.user, response=response, email=data["email"], full_name=data["full_name"],
+                sections=data["sections"], preferred_language=data["preferred_language"],
+                site_url=request.build_absolute_uri("/"),
+            )
+            messages.success(request, _("%(email)s is invited to contribute.") % {"email": data["email"]})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{response_detail_url(response)}#contributors")
 
+
+def response_detail_url(response):
+    return reverse("assessments:response_detail", kwargs={"pk": response.pk})

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from tahub.assessments.models import Need, NeedObservation
 from tahub.assessments.selectors import need_counts_of_country, needs_of_country_for
 from tahub.portal.forms import PartyFilterForm
 from tahub.portal.selectors import public_figures, starting_points_for
@@ -44,6 +45,9 @@ def party_detail(request, iso3):
         # Full needs with their history for those allowed; everyone else sees counts only.
         "needs": list(needs_of_country_for(request.user, country)),
         "need_counts": need_counts_of_country(country),
+        # Labels translated once, not once per observation.
+        "levels": dict(NeedObservation.Level.choices),
+        "sources": dict(Need.Source.choices),
     }
     return render(request, "portal/party_detail.html", context)
 

@@ -37,7 +37,9 @@ def needs_record_from_response(*, actor, response):
     themes = {theme.code: theme for theme in Theme.objects.all()}
     kinds = {kind.code: kind.pk for kind in KindOfHelp.objects.all()}
     needs = {need.theme_id: need for need in Need.objects.filter(country=response.country)}
-    observed_on = (response.submitted_at or timezone.now()).date()
+    # Dated within the cycle it answers: a late submission or an amendment accepted years later
+    # still describes that cycle, and the history must keep the cycles in their order.
+    observed_on = min((response.submitted_at or timezone.now()).date(), response.cycle.closes_on)
     recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     observations = []
     for theme_code, row in _matrix_rows(response):

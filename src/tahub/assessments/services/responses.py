@@ -73,6 +73,7 @@ def response_start(*, actor, cycle, country):
     """The Party's current response to the cycle, created (and pre-filled) on first use."""
     current = Response.objects.current().filter(cycle=cycle, country=country).first()
     if current is not None:
+        _require(actor, "view", current)
         return current
     if cycle.status != Cycle.Status.OPEN:
         raise ValidationError(_("This cycle is not open for answers."))
@@ -99,6 +100,21 @@ def _storable(value):
     return value
 
 
+def _meaningful(value):
+    """``value`` without its blank parts: a blank answer, list item or matrix cell equals none."""
+    if isinstance(value, dict):
+        value = {key: _meaningful(item) for key, item in value.items()}
+        return {key: item for key, item in value.items() if item is not None} or None
+    if isinstance(value, list):
+        return [_meaningful(item) for item in value] or None
+    return None if value in (None, "") else value
+
+
+def _same(new, old):
+    """Whether a posted value leaves a stored answer as it was."""
+    return _meaningful(new) == _meaningful(old)
+
+
 @transaction.atomic
 def response_save(*, actor, response, answers, lock_version, confirm=()):
     """Merge ``answers`` (question code → value as entered) into a draft.
@@ -113,11 +129,28 @@ def response_save(*, actor, response, answers, lock_version, confirm=()):
     _require(actor, "edit", response)
     if response.lock_version != lock_version:
         raise StaleResponse
-    codes = {question.code for question in version_spec(response.cycle.version).questions()}
+    spec = version_spec(response.cycle.version)
+    codes = {question.code for question in spec.questions()}
+    answers = {code: _storable(value) for code, value in answers.items() if code in codes}
+    sections = response_policy.editable_sections(actor, response) if actor is not None else None
+    if sections is not None:
+        # A contributor's workbook or form carries the whole questionnaire: only what they
+        # actually change must lie in their sections.
+        allowed = {q.code for section in spec.sections if section.code in sections for q in section.questions}
+        refused = sorted(
+            code for code, value in answers.items()
+            if code not in allowed and not _same(value, response.answers.get(code))
+        )
+        if refused:
+            raise ValidationError(
+                _("You can change only the sections assigned to you; these answers lie outside them: %(codes)s.")
+                % {"codes": ", ".join(refused)}
+            )
+        answers = {code: value for code, value in answers.items() if code in allowed}
+        confirm = [code for code in confirm if code in allowed]
     for code, value in answers.items():
-        if code in codes:
-            response.answers[code] = _storable(value)
-            response.prefilled.pop(code, None)
+        response.answers[code] = value
+        response.prefilled.pop(code, None)
     for code in confirm:
         response.prefilled.pop(code, None)
     response.lock_version += 1
