@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tahub.reference",
     "tahub.accounts",
     "tahub.assessments",
+    "tahub.offers",
     "tahub.portal",
     "tahub.api",
 ]
