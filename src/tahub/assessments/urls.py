@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tahub.assessments import views, views_history, views_needs, views_offline
+from tahub.assessments import views, views_history, views_needs, views_offline, views_questionnaires
 
 app_name = "assessments"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("needs/<int:pk>/", views_needs.need_detail, name="need_detail"),
     path("needs/<int:pk>/status/", views_needs.need_status, name="need_status"),
     path("responses/<int:pk>/workbook/", views_offline.response_workbook_view, name="response_workbook"),
+    path("questionnaires/", views_questionnaires.questionnaire_list, name="questionnaire_list"),
+    path("questionnaires/import/", views_questionnaires.questionnaire_import, name="questionnaire_import"),
+    path("questionnaires/<int:pk>/xlsform/", views_questionnaires.questionnaire_xlsform, name="questionnaire_xlsform"),
+    path("questionnaires/<int:pk>/replace/", views_questionnaires.questionnaire_replace, name="questionnaire_replace"),
+    path("questionnaires/<int:pk>/action/", views_questionnaires.questionnaire_action, name="questionnaire_action"),
 ]

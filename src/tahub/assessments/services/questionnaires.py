@@ -1,5 +1,7 @@
 """Writes to questionnaire definitions: import, publish (freeze), copy into a new version."""
 
+import io
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from tahub.assessments.models import (
 )
 from tahub.assessments.permissions import version_policy
 from tahub.assessments.selectors import version_spec
+from tahub.assessments.workbook import MAX_UPLOAD_BYTES
+from tahub.assessments.xlsform import FORM_ID_RE
 from tahub.core.audit import audited
 
 
@@ -124,6 +128,105 @@ def questionnaire_version_replace(*, actor, version, spec):
     return version
 
 
+def _theme_codes():
+    from tahub.reference.models import Theme
+
+    return set(Theme.objects.values_list("code", flat=True))
+
+
+def _check_upload(data):
+    """Refuse a file the way a response workbook is refused (``workbook._open``): the same size
+    limit, and XLSX judged by the content, never by the file's name."""
+    if not data:
+        raise ValidationError(_("The file is empty."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); a questionnaire definition is at most %(limit)s MB.")
+            % {"size": f"{len(data) / 2**20:.1f}", "limit": MAX_UPLOAD_BYTES // 2**20}
+        )
+    not_xlsx = ValidationError(
+        _("The file is not an XLSX workbook. Save the questionnaire definition in Excel format (.xlsx) and upload it again.")
+    )
+    if not data.startswith(b"PK\x03\x04"):
+        raise not_xlsx
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValidationError(_("The file is damaged and cannot be read as an XLSX workbook.")) from exc
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise not_xlsx
+
+
+def _read_definition(data, *, known_themes):
+    """``(spec, settings)`` of an XLSForm workbook given as bytes; ``ValidationError`` for a file
+    that is not a workbook within the limits, ``xlsform.DefinitionError`` listing every fault."""
+    from tahub.assessments.xlsform import read_workbook
+
+    _check_upload(data)
+    return read_workbook(data, known_themes=known_themes)
+
+
+def _identity(settings, filename):
+    """``(code, labels, name)`` of the questionnaire a definition describes, from its settings
+    sheet; without a ``form_id`` the file's name (without extension) is the code."""
+    code = settings.get("form_id") or Path(filename or "").stem
+    if not FORM_ID_RE.fullmatch(code):
+        raise ValidationError(
+            _("The workbook does not say which questionnaire it defines: give its code as form_id on the settings sheet.")
+        )
+    return code, {"en": settings.get("form_title") or code}, str(settings.get("version") or "")
+
+
+def _version_named(code, name):
+    """The version of questionnaire ``code`` that a definition's ``version`` setting names: the
+    one with that name, or the unnamed one with that number (an unnamed version exports so)."""
+    if not name:
+        return None
+    versions = QuestionnaireVersion.objects.filter(questionnaire__code=code)
+    version = versions.filter(name=name).order_by("number").first()
+    if version is None and name.isdecimal() and len(name) <= 9:
+        version = versions.filter(name="", number=int(name)).first()
+    return version
+
+
+def questionnaire_import_workbook(*, actor, data, filename=""):
+    """Create a new draft version from an XLSForm workbook (bytes) uploaded by ``actor``.
+
+    All or nothing: a workbook with any fault raises ``xlsform.DefinitionError`` listing them
+    all, and nothing is written.
+    """
+    _require(actor, "import")
+    spec, settings = _read_definition(data, known_themes=_theme_codes())
+    code, labels, name = _identity(settings, filename)
+    existing = _version_named(code, name)
+    if existing is not None:
+        raise ValidationError(
+            _(
+                "The workbook's version “%(name)s” is already version %(number)s of this questionnaire. "
+                "To add a new version, give it a new name in the version column of the settings sheet; "
+                "to change a draft, replace it from the workbook instead."
+            )
+            % {"name": name, "number": existing.number}
+        )
+    return questionnaire_version_import(actor=actor, spec=spec, code=code, labels=labels, name=name)
+
+
+def questionnaire_replace_workbook(*, actor, version, data):
+    """Replace the content of a draft version from an XLSForm workbook (bytes). Published: refused."""
+    if version.is_frozen:
+        raise ValidationError(_("A published version cannot be changed; copy it into a new version."))
+    _require(actor, "change", version)
+    spec, settings = _read_definition(data, known_themes=_theme_codes())
+    code = version.questionnaire.code
+    if settings.get("form_id") and settings["form_id"] != code:
+        raise ValidationError(
+            _("The workbook defines the questionnaire “%(found)s”, not “%(expected)s”; nothing was changed.")
+            % {"found": settings["form_id"], "expected": code}
+        )
+    return questionnaire_version_replace(actor=actor, version=version, spec=spec)
+
+
 DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "data" / "basel_ta_needs"
 
 
@@ -131,22 +234,22 @@ DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "data" / "basel
 def questionnaire_load(*, actor, source, publish=False, known_themes=None):
     """Load a questionnaire definition (an XLSForm workbook, or a folder of its sheets as CSV).
 
-    Idempotent: when the questionnaire already has a version with the same name, nothing is
-    created and that version is returned with ``created`` False.
+    Idempotent: when the questionnaire already has the version the definition names (see
+    ``_version_named``), nothing is created and that version is returned with ``created`` False.
+    A workbook is read as an upload is (``questionnaire_import_workbook``): the same limits and
+    checks, so ``ValidationError`` or ``xlsform.DefinitionError`` when it is refused.
     """
-    from tahub.assessments.xlsform import read_csv_folder, read_workbook
+    from tahub.assessments.xlsform import read_csv_folder
 
     source = Path(source)
     if source.is_dir():
         spec, settings = read_csv_folder(source, known_themes=known_themes)
     else:
-        spec, settings = read_workbook(source.read_bytes(), known_themes=known_themes)
-    code = settings.get("form_id") or source.stem
-    name = str(settings.get("version") or "")
-    existing = QuestionnaireVersion.objects.filter(questionnaire__code=code, name=name).first() if name else None
+        spec, settings = _read_definition(source.read_bytes(), known_themes=known_themes)
+    code, labels, name = _identity(settings, source.name)
+    existing = _version_named(code, name)
     if existing is not None:
         return existing, False
-    labels = {"en": settings.get("form_title") or code}
     version = questionnaire_version_import(actor=actor, spec=spec, code=code, labels=labels, name=name)
     if publish:
         version = questionnaire_version_publish(actor=actor, version=version)

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tahub.assessments.services.questionnaires import DEFAULT_QUESTIONNAIRE, questionnaire_load
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             )
         except DefinitionError as exc:
             raise CommandError(f"Questionnaire not loaded, nothing was written:\n{exc}") from exc
+        except ValidationError as exc:
+            raise CommandError(f"Questionnaire not loaded, nothing was written: {' '.join(exc.messages)}") from exc
         if created:
             self.stdout.write(self.style.SUCCESS(f"Loaded {version} ({version.get_status_display()})."))
         else:
