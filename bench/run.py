@@ -44,6 +44,9 @@ CASES = [
     ("centres directory", None, "/centres/"),
     ("centre page", None, "/centres/senegal/"),
     ("themes", None, "/themes/"),
+    ("offers catalogue", None, "/offers/"),
+    ("offers search", None, "/offers/?q=training&kind=training"),
+    ("offers filtered by country", PARTY_FOCAL_POINT, "/offers/?country=KEN"),
     ("people (secretariat)", SECRETARIAT, "/account/people/"),
     ("people (Party focal point)", PARTY_FOCAL_POINT, "/account/people/"),
     ("API tokens page", PARTY_FOCAL_POINT, "/account/tokens/"),
@@ -52,6 +55,7 @@ CASES = [
     ("API country", None, "/api/v1/countries/KEN"),
     ("API centres", None, "/api/v1/centres"),
     ("API themes", None, "/api/v1/themes"),
+    ("API offers", None, "/api/v1/offers"),
     ("API me (token)", TOKEN, "/api/v1/me"),
     ("healthz", None, "/healthz"),
 ]
@@ -238,6 +242,7 @@ def measure_workbooks(repeat):
 def data_sizes():
     from tahub.accounts.models import Membership, Organisation, User
     from tahub.assessments.models import Cycle, Need, NeedObservation, Response
+    from tahub.offers.models import Offer
     from tahub.reference.models import Country, RegionalCentre, Theme
 
     return {
@@ -251,6 +256,7 @@ def data_sizes():
         "people": User.objects.count(),
         "organisations": Organisation.objects.count(),
         "memberships": Membership.objects.count(),
+        "offers": Offer.objects.count(),
     }
 
 

@@ -1,10 +1,15 @@
+import re
+
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from tahub.accounts.demo import DEMO_PASSWORD, seed_people
 from tahub.accounts.models import Membership, Organisation, User
 from tahub.accounts.roles import Role
-from tahub.reference.models import RegionalCentre, RegionalGroup
+from tahub.offers.demo import seed_offers
+from tahub.offers.models import Offer
+from tahub.reference.models import KindOfHelp, RegionalCentre, RegionalGroup, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +67,52 @@ def test_command_prints_the_demo_accounts(reference, capsys):
     assert DEMO_PASSWORD in output
     for email in ("secretariat@demo.tahub.example", "focal.ken@demo.tahub.example", "centre.senegal@demo.tahub.example"):
         assert email in output
+    assert re.search(r"^offers: (\d+) \(\1 new\)$", output, re.M)
+
+    call_command("seed_demo", quiet=True)
+
+    again = capsys.readouterr().out
+    counts = re.findall(r"^(\w[\w ]*): \d+ \((\d+) new\)$", again, re.M)
+    assert {"people", "offers", "responses"} <= {kind for kind, _new in counts}
+    assert {kind: new for kind, new in counts if new != "0"} == {}, "a second run must add nothing"
+
+
+def test_demo_offers_span_every_kind_theme_audience_and_state(reference):
+    seed_people(scale=1)
+
+    created = seed_offers(scale=1)
+
+    assert 140 <= created <= 160 and Offer.objects.count() == created
+    refinements = KindOfHelp.objects.filter(parent__isnull=False)
+    assert set(refinements.values_list("offers__kinds__parent__code", flat=True)) >= {
+        "training", "knowhow", "advice", "resources",
+    }
+    assert not refinements.annotate(n=Count("offers")).filter(n=0).exists(), "every refinement has offers"
+    top_themes = Theme.objects.filter(parent__isnull=True)
+    offered = {theme.parent.code if theme.parent else theme.code for theme in Theme.objects.filter(offers__isnull=False)}
+    assert set(top_themes.values_list("code", flat=True)) <= offered
+    visibility = dict(Offer.objects.values_list("visibility").annotate(n=Count("pk")))
+    assert 10 <= visibility[Offer.Visibility.PARTIES] <= 20 and 1 <= visibility[Offer.Visibility.SECRETARIAT] <= 5
+    statuses = dict(Offer.objects.values_list("status").annotate(n=Count("pk")))
+    assert statuses[Offer.Status.CLOSED] >= 10 and statuses[Offer.Status.DRAFT] >= 2
+    assert Offer.objects.filter(status=Offer.Status.CLOSED, ends_on__isnull=False).count() == statuses[Offer.Status.CLOSED]
+    assert Offer.objects.filter(ends_on__isnull=True, status=Offer.Status.PUBLISHED).exists()  # standing offers
+    assert Offer.objects.filter(eligible_ldc=True).exists() and Offer.objects.filter(eligible_groups__isnull=False).exists()
+    assert Offer.objects.filter(amount__isnull=False).exclude(currency="").exists()
+    assert {"en", "fr", "es"} <= set(Offer.objects.values_list("languages__code", flat=True))
+    assert Offer.history.count() == created
+
+
+def test_demo_offers_are_deterministic_and_not_duplicated(reference):
+    seed_people(scale=1, seed=7)
+    seed_offers(scale=1, seed=7)
+    first = sorted(Offer.objects.values_list("provider__name", "title", "status", "visibility", "modality"))
+
+    assert seed_offers(scale=1, seed=7) == 0
+    Offer.objects.all().delete()
+    seed_offers(scale=1, seed=7)
+
+    assert sorted(Offer.objects.values_list("provider__name", "title", "status", "visibility", "modality")) == first
 
 
 def test_demo_cycles_keep_each_needs_identity_and_share_the_open_drafting(reference):

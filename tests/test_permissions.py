@@ -59,6 +59,21 @@ RESPONSE = "kenya-response"
 # A need of Kenya recorded from a meeting: its readers are those of Kenya's response.
 NEED = "kenya-need"
 VERSION = "open-cycle-questionnaire-version"
+# A draft copy of that version: only the Secretariat knows it exists.
+DRAFT_VERSION = "draft-questionnaire-version"
+# A published public offer of UNITAR, and UNITAR as its provider.
+PUBLIC_OFFER = "public-offer"
+OFFER_PROVIDER = "public-offer-provider"
+# A draft offer of UNITAR: only UNITAR's people and the Secretariat know it exists.
+DRAFT_OFFER = "draft-offer"
+# A PDF attached to UNITAR's draft offer: downloaded only by those who see the offer.
+DRAFT_ATTACHMENT = "draft-offer-attachment"
+# What an offer says, as an API client sends it (PUT adds the lock_version of the published offer).
+OFFER_BODY = {
+    "title": "Regional workshop on e-waste inventories", "description": "Three days, hands-on.",
+    "modality": "in_person", "kinds": ["training.course"], "themes": ["monitoring.inventories"],
+    "languages": ["en"], "eligible_developing": True,
+}
 KENYA_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "secretariat"]
 
 
@@ -130,10 +145,47 @@ HTML_ROUTES = {
         {**kenya_response(403), "secretariat": 302}, method="post", args=(NEED,), data={"status": "met"}
     ),
     "assessments:need_record": Route(only(["secretariat"], 200, denied=403, anonymous=302)),
+    # Questionnaire definitions (tests/assessments/test_questionnaire_pages.py): everyone signed in sees the
+    # published versions, only the Secretariat drafts and changes them. Posting no file is refused with a message (302).
+    "assessments:questionnaire_list": Route(signed_in_only()),
+    "assessments:questionnaire_xlsform": Route(signed_in_only(), args=(VERSION,)),
+    "assessments:questionnaire_import": Route(only(["secretariat"], 302, denied=403, anonymous=302), method="post"),
+    "assessments:questionnaire_replace": Route(
+        only(["secretariat"], 302, denied=404, anonymous=302), method="post", args=(DRAFT_VERSION,)
+    ),
+    "assessments:questionnaire_action": Route(
+        only(["secretariat"], 302, denied=404, anonymous=302), method="post", args=(DRAFT_VERSION,),
+        data={"action": "publish"},
+    ),
     # Only Kenya's focal point shares out the drafting of Kenya's answers.
     "assessments:response_contributors": Route(
         {**kenya_response(403), "focal_kenya": 302}, method="post", args=(RESPONSE,),
         data={"full_name": "Wanjiru Kenya", "email": "wanjiru@example.org", "preferred_language": "en"},
+    ),
+    # The public catalogue: open to all; what each reader sees in it is tested in tests/offers/test_catalogue_pages.py.
+    "offers:catalogue": Route(everyone(200)),
+    "offers:catalogue_download": Route(everyone(200), args=("csv",)),
+    "offers:offer_detail": Route(everyone(200), args=(PUBLIC_OFFER,)),
+    "offers:provider_list": Route(everyone(200)),
+    "offers:provider_detail": Route(everyone(200), args=(OFFER_PROVIDER,)),
+    # Managing offers (tests/offers/test_manage_pages.py): UNITAR's provider manages UNITAR's offers, the
+    # Secretariat all. Others may see the public offer but not change it (403), and do not learn that the
+    # draft exists (404). Attaching nothing re-shows the page with the error (200).
+    "offers:my_offers": Route(only(["provider_unitar", "secretariat"], 200, denied=403, anonymous=302)),
+    "offers:offer_create": Route(only(["provider_unitar", "secretariat"], 200, denied=403, anonymous=302)),
+    "offers:offer_edit": Route(
+        only(["provider_unitar", "secretariat"], 200, denied=403, anonymous=302), args=(PUBLIC_OFFER,)
+    ),
+    "offers:offer_action": Route(
+        only(["provider_unitar", "secretariat"], 302, denied=404, anonymous=302), method="post",
+        args=(DRAFT_OFFER,), data={"action": "publish"},
+    ),
+    "offers:offer_attach": Route(
+        only(["provider_unitar", "secretariat"], 200, denied=403, anonymous=302), method="post",
+        args=(PUBLIC_OFFER,),
+    ),
+    "offers:attachment_download": Route(
+        only(["provider_unitar", "secretariat"], 200, denied=404, anonymous=404), args=(DRAFT_ATTACHMENT,)
     ),
 }
 
@@ -171,6 +223,30 @@ API_ROUTES = {
         {**kenya_response_api(403), "focal_kenya": 422}, args=(RESPONSE,), data={"lock_version": 0}
     ),
     ("get", "/api/v1/needs"): Route({"anonymous": 401, **dict.fromkeys(SIGNED_IN, 200)}),
+    # Offers: everyone reads what they may see (tests/offers/test_api.py tests each audience); UNITAR's
+    # provider changes UNITAR's offers and the Secretariat any; others may read the public offer, not change it.
+    ("get", "/api/v1/offers"): Route(everyone(200)),
+    ("get", "/api/v1/offers/{offer_id}"): Route(everyone(200), args=(PUBLIC_OFFER,)),
+    ("post", "/api/v1/offers"): Route(
+        only(["provider_unitar", "secretariat"], 201, denied=403, anonymous=401),
+        data={**OFFER_BODY, "provider": OFFER_PROVIDER},
+    ),
+    ("put", "/api/v1/offers/{offer_id}"): Route(
+        only(["provider_unitar", "secretariat"], 200, denied=403, anonymous=401), args=(PUBLIC_OFFER,),
+        data={**OFFER_BODY, "lock_version": 1},
+    ),
+    ("post", "/api/v1/offers/{offer_id}/publish"): Route(
+        only(["provider_unitar", "secretariat"], 200, denied=404, anonymous=401), args=(DRAFT_OFFER,)
+    ),
+    ("post", "/api/v1/offers/{offer_id}/close"): Route(
+        only(["provider_unitar", "secretariat"], 200, denied=403, anonymous=401), args=(PUBLIC_OFFER,)
+    ),
+    ("post", "/api/v1/offers/{offer_id}/withdraw"): Route(
+        only(["provider_unitar", "secretariat"], 200, denied=403, anonymous=401), args=(PUBLIC_OFFER,),
+        data={"reason": "The funding ended."},
+    ),
+    ("get", "/api/v1/providers"): Route(everyone(200)),
+    ("get", "/api/v1/providers/{provider_id}"): Route(everyone(200), args=(OFFER_PROVIDER,)),
 }
 
 
@@ -178,10 +254,18 @@ def _resolve_args(args, objects):
     return tuple(objects[arg].pk if arg in objects else arg for arg in args)
 
 
+def _resolve_data(data, objects):
+    """A body naming an object by its key gets the object's id (e.g. the provider of a new offer)."""
+    return {
+        name: objects[value].pk if isinstance(value, str) and value in objects else value
+        for name, value in data.items()
+    }
+
+
 def _request(client, method, url, data):
     if method == "get":
         return client.get(url)
-    if method in ("post", "patch") and url.startswith("/api/"):
+    if method in ("post", "put", "patch") and url.startswith("/api/"):
         return getattr(client, method)(url, data=json.dumps(data), content_type="application/json")
     if method == "post":
         return client.post(url, data)
@@ -195,17 +279,26 @@ def kenya_token(personas):
 
 
 @pytest.fixture
-def objects(personas, kenya_token):
+def objects(personas, kenya_token, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from tahub.assessments.models import Need
     from tahub.assessments.services.needs import need_record
+    from tahub.assessments.services.questionnaires import questionnaire_version_copy
     from tahub.assessments.services.responses import response_start
+    from tahub.offers.services import offer_attach, offer_create
     from tahub.reference.models import Country, Theme
     from tests.assessments.factories import assign_sections, open_cycle
+    from tests.offers.factories import offer_data, published_offer
 
     cycle = open_cycle()
+    offer = published_offer()
     kenya = Country.objects.get(iso3="KEN")
     response = response_start(actor=personas.focal_kenya, cycle=cycle, country=kenya)
     assign_sections(response, personas.contributor_kenya)
+    draft_offer = offer_create(actor=None, provider=offer.provider, data=offer_data(title="Draft workshop"))
+    settings.MEDIA_ROOT = tmp_path
+    pdf = SimpleUploadedFile("programme.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     return {
         TOKEN: kenya_token,
         CYCLE: cycle,
@@ -215,6 +308,11 @@ def objects(personas, kenya_token):
             actor=None, country=kenya, theme=Theme.objects.get(code="legal"), level="high", source=Need.Source.MEETING
         ),
         VERSION: cycle.version,
+        DRAFT_VERSION: questionnaire_version_copy(actor=None, version=cycle.version),
+        PUBLIC_OFFER: offer,
+        OFFER_PROVIDER: offer.provider,
+        DRAFT_OFFER: draft_offer,
+        DRAFT_ATTACHMENT: offer_attach(actor=personas.provider_unitar, offer=draft_offer, upload=pdf),
     }
 
 
@@ -240,7 +338,7 @@ def test_api_route_answers_each_persona_as_its_policy_says(method, path, persona
     values = iter(_resolve_args(route.args, objects))
     url = "/".join(str(next(values)) if part.startswith("{") else part for part in path.split("/"))
 
-    response = _request(client_for(user), method, url, route.data)
+    response = _request(client_for(user), method, url, _resolve_data(route.data, objects))
 
     assert response.status_code == route.expected[persona], f"{method.upper()} {url} as {persona}"
     if response.status_code >= 400:

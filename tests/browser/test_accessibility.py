@@ -83,3 +83,33 @@ def test_token_page_has_no_accessibility_violations(axe_context, personas):
     # Then axe-core finds nothing
     violations = axe_violations(page)
     assert not violations, describe_violations("/account/tokens/ (signed in)", violations)
+
+
+def test_questionnaires_page_has_no_accessibility_violations(axe_context, personas):
+    from tahub.assessments.services.questionnaires import questionnaire_version_copy
+    from tahub.assessments.xlsform import write_workbook
+    from tests.assessments.factories import needs_spec, published_version
+    from tests.assessments.test_questionnaire_pages import edit
+
+    # Given the Secretariat with a published questionnaire and a draft copy of it
+    questionnaire_version_copy(actor=None, version=published_version())
+    page = axe_context.new_page()
+    sign_in(page, personas.secretariat)
+    page.goto("/assessments/questionnaires/")
+    reports = []
+    if violations := axe_violations(page):
+        reports.append(describe_violations("/assessments/questionnaires/", violations))
+    # When they import a workbook with a fault, and the page lists the problems
+    broken = edit(
+        write_workbook(needs_spec(), {"form_id": "needs", "version": "2026.9"}), "survey", {(3, "name"): "Has Law"}
+    )
+    page.get_by_label("XLSForm workbook (.xlsx)").set_input_files(
+        {"name": "needs.xlsx", "mimeType": "application/octet-stream", "buffer": broken}
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import as a new draft").click()
+    assert page.get_by_role("heading", name="The workbook was not imported; nothing was changed.").is_visible()
+    # Then axe-core finds nothing on either
+    if violations := axe_violations(page):
+        reports.append(describe_violations("/assessments/questionnaires/import/ (problems)", violations))
+    assert not reports, "\n\n".join(reports)

@@ -35,6 +35,17 @@ def test_party_page_queries_do_not_grow_with_its_centres(reference, client):
     assert queries(client, "/parties/FRA/", {}) == queries(client, "/parties/RWA/", {})
 
 
+def test_party_page_queries_do_not_grow_with_the_offers_it_lists(personas, client):
+    from tests.offers.factories import published_offer
+
+    published_offer(title="The first offer")
+    one = queries(client, "/parties/KEN/", {})
+    for number in range(11):
+        published_offer(title=f"Offer {number}")
+
+    assert queries(client, "/parties/KEN/", {}) == one
+
+
 def test_centre_page_queries_do_not_grow_with_countries_served(reference, client):
     assert queries(client, "/centres/southeast-asia/", {}) == queries(client, "/centres/south-africa/", {})
 

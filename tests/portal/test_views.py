@@ -90,6 +90,49 @@ def test_unknown_party_is_404(reference, client):
     assert client.get("/parties/XYZ/").status_code == 404
 
 
+def test_party_page_lists_the_open_offers_the_party_is_eligible_for_as_the_reader_may_see_them(
+    personas, client_for
+):
+    from datetime import date
+
+    import time_machine
+
+    from tahub.offers.models import Offer
+    from tests.offers.factories import published_offer
+
+    published_offer(title="Public offer for developing Parties")
+    published_offer(title="Parties-only offer", visibility=Offer.Visibility.PARTIES)
+    published_offer(title="Secretariat-only offer", visibility=Offer.Visibility.SECRETARIAT)
+    published_offer(title="Offer for LDCs only", eligible_developing=False, eligible_ldc=True)  # Kenya is not one
+    with time_machine.travel(date(2020, 6, 1)):
+        # Published while it ran; not yet closed by the daily task, but no longer open.
+        published_offer(title="Offer that has ended", starts_on=date(2020, 1, 1), ends_on=date(2020, 12, 31))
+
+    public = client_for(None).get("/parties/KEN/")
+    focal = client_for(personas.focal_kenya).get("/parties/KEN/")
+
+    assert [offer.title for offer in public.context["offers"]] == ["Public offer for developing Parties"]
+    assert public.context["offer_total"] == 1
+    body = public.content.decode()
+    assert "Parties-only offer" not in body and "Secretariat-only offer" not in body
+    assert 'href="/offers/?country=KEN&amp;open_now=on"' in body
+    assert {offer.title for offer in focal.context["offers"]} == {"Public offer for developing Parties", "Parties-only offer"}
+    assert "Secretariat-only offer" not in focal.content.decode()
+    assert focal.context["offer_total"] == 2
+
+
+def test_party_page_shows_ten_offers_and_the_total(personas, client):
+    from tests.offers.factories import published_offer
+
+    for number in range(12):
+        published_offer(title=f"Offer number {number}")
+
+    response = client.get("/parties/KEN/")
+
+    assert len(response.context["offers"]) == 10 and response.context["offer_total"] == 12
+    assert "12 open offers of help are available to this country." in response.content.decode()
+
+
 def test_centre_page_shows_host_status_served_countries_and_grid(reference, client):
     body = client.get("/centres/central-america/").content.decode()
 

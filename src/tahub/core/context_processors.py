@@ -2,13 +2,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tahub.accounts.actors import has_perm, roles_of
-from tahub.accounts.roles import Perm
+from tahub.accounts.roles import Perm, Role
 
 
 def navigation(request):
     """Main navigation for the person signed in (or the public)."""
     user = getattr(request, "user", None)
     items = [
+        (_("Offers"), reverse("offers:catalogue")),
         (_("Parties"), reverse("portal:party_list")),
         (_("Regional centres"), reverse("portal:centre_list")),
         (_("Themes"), reverse("portal:theme_list")),
@@ -16,6 +17,8 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         if roles_of(user):
             items.append((_("Needs assessments"), reverse("assessments:cycle_list")))
+        if roles_of(user) & {Role.PROVIDER, Role.SECRETARIAT}:
+            items.append((_("My offers"), reverse("offers:my_offers")))
         items.append((_("People"), reverse("accounts:people_list")))
         if has_perm(user, Perm.USE_API):
             items.append((_("API tokens"), reverse("accounts:token_list")))

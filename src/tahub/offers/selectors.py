@@ -7,7 +7,19 @@ costs the same few queries whatever the number of offers.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from tahub.accounts.actors import memberships_of
 from tahub.accounts.models import Organisation
@@ -15,7 +27,7 @@ from tahub.accounts.roles import Role
 from tahub.offers.models import Offer, OfferLanguage
 from tahub.offers.permissions import offer_policy
 from tahub.offers.search import search
-from tahub.reference.models import Country, KindOfHelp, Theme
+from tahub.reference.models import Convention, Country, KindOfHelp, RegionalGroup, Theme
 
 SORTS = ("relevance", "newest", "ending", "title")
 
@@ -143,3 +155,99 @@ def offers_for_country(actor, country, *, limit=10):
 
 def providers_with_offers():
     return Organisation.objects.filter(offers__status=Offer.Status.PUBLISHED).distinct().order_by("name")
+
+
+# Catalogue pages and downloads.
+
+def offer_rows_for(actor, filters=None):
+    """The catalogue as ``offer_catalogue_for`` gives it, with what a result row shows (eligibility too)."""
+    return offer_catalogue_for(actor, filters).prefetch_related(
+        Prefetch("eligible_groups", queryset=RegionalGroup.objects.all(), to_attr="eligible_group_list"),
+        Prefetch("eligible_countries", queryset=Country.objects.all(), to_attr="eligible_country_list"),
+        Prefetch("conventions", queryset=Convention.objects.all(), to_attr="convention_list"),
+    )
+
+
+EXPORT_FIELDS = (
+    "pk", "title", "description", "provider__name", "provider__type", "modality", "starts_on", "ends_on",
+    "places", "expert_days", "countries_capacity", "amount", "currency", "in_kind_days", "how_to_apply",
+    "contact_name", "contact_email", "visibility", "status", "published_at",
+    "eligible_developing", "eligible_transition", "eligible_ldc", "eligible_sids",
+)
+# Each list an export row carries: (link table, the value it gives, the order of the values).
+EXPORT_LINKS = {
+    "kinds": (Offer.kinds.through, "kindofhelp_id", ("kindofhelp__order", "kindofhelp__code")),
+    "themes": (Offer.themes.through, "theme_id", ("theme__order", "theme__code")),
+    "conventions": (Offer.conventions.through, "convention_id", ("convention__order",)),
+    "eligible_groups": (Offer.eligible_groups.through, "regionalgroup_id", ("regionalgroup__order",)),
+    "eligible_countries": (Offer.eligible_countries.through, "country_id", ("country__name_en",)),
+    "languages": (OfferLanguage, "code", ("code",)),
+}
+
+
+def offer_export_rows_for(actor, filters=None, *, chunk_size=2000):
+    """Every offer of the catalogue as ``offer_catalogue_for`` gives it (same filters, order and
+    visibility), as plain dicts of ``EXPORT_FIELDS`` plus the lists of ``EXPORT_LINKS``, streamed.
+
+    A download of 20,000 offers cannot afford model instances (building them took most of the
+    time), nor a list of 20,000 ids as query parameters: the links are read with the selection as
+    a subquery, one query per link table, and the offers are streamed as values in chunks.
+    """
+    offers = offer_catalogue_for(actor, filters).prefetch_related(None)
+    selected = offers.order_by().values("pk")
+    links = {}
+    for name, (model, value, ordering) in EXPORT_LINKS.items():
+        pairs = model.objects.filter(offer_id__in=selected).order_by("offer_id", *ordering).values_list("offer_id", value)
+        by_offer = links[name] = {}
+        for offer_id, item in pairs:
+            by_offer.setdefault(offer_id, []).append(item)
+    for row in offers.values(*EXPORT_FIELDS).iterator(chunk_size=chunk_size):
+        for name, by_offer in links.items():
+            row[name] = by_offer.get(row["pk"], [])
+        yield row
+
+
+def open_offer_counts_for(actor, kind=""):
+    """Open offers ``actor`` may see, per top-level kind of help and, within the top-level ``kind``
+    (a code), per top-level theme: ``{"kinds": {kind_code: n}, "themes": {theme_code: n}}``.
+
+    One grouped query (the two groupings as a union). A refinement counts towards its parent, and
+    an offer counts once per group however many of its kinds or themes fall in it.
+    """
+    offers = offer_policy.visible_to(actor).open_now().order_by()
+    grouped = offers.values(kind=Coalesce("kinds__parent__code", "kinds__code"), theme=Value("", output_field=CharField()))
+    grouped = grouped.annotate(n=Count("pk", distinct=True))
+    if kind:
+        of_kind = Offer.kinds.through.objects.filter(kindofhelp__in=_code_and_children(KindOfHelp, kind))
+        per_theme = offers.filter(pk__in=of_kind.values("offer_id")).values(
+            kind=Value(kind, output_field=CharField()), theme=Coalesce("themes__parent__code", "themes__code")
+        )
+        grouped = grouped.union(per_theme.annotate(n=Count("pk", distinct=True)), all=True)
+    counts = {"kinds": {}, "themes": {}}
+    for row in grouped:
+        if row["theme"] == "" and row["kind"] is not None:
+            counts["kinds"][row["kind"]] = row["n"]
+        elif row["theme"]:
+            counts["themes"][row["theme"]] = row["n"]
+    return counts
+
+
+def provider_get_for(actor, pk):
+    """A provider with at least one offer ``actor`` may see; 404 otherwise (as if it did not exist)."""
+    providers = Organisation.objects.select_related("country").filter(
+        pk__in=offer_policy.visible_to(actor).values("provider_id")
+    )
+    try:
+        return providers.get(pk=pk)
+    except Organisation.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def providers_with_offers_for(actor):
+    """Providers with published offers ``actor`` may see, by name, each with its ``offer_count`` of them."""
+    published = offer_policy.visible_to(actor).filter(status=Offer.Status.PUBLISHED).order_by()
+    counts = dict(published.values_list("provider").annotate(n=Count("pk")))
+    providers = list(Organisation.objects.select_related("country").filter(pk__in=counts).order_by("name"))
+    for provider in providers:
+        provider.offer_count = counts[provider.pk]
+    return providers

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from tahub.assessments.models import Need, NeedObservation
 from tahub.assessments.selectors import need_counts_of_country, needs_of_country_for
+from tahub.offers.selectors import offers_for_country
 from tahub.portal.forms import PartyFilterForm
 from tahub.portal.selectors import public_figures, starting_points_for
 from tahub.reference.selectors import (
@@ -18,6 +19,7 @@ from tahub.reference.selectors import (
 )
 
 PAGE_SIZE = 50
+OFFERS_ON_PARTY_PAGE = 10
 
 
 def home(request):
@@ -40,6 +42,7 @@ def party_list(request):
 
 def party_detail(request, iso3):
     country = country_get_for(request.user, iso3)
+    offers, offer_total = offers_for_country(request.user, country, limit=OFFERS_ON_PARTY_PAGE)
     context = {
         "country": country,
         # Full needs with their history for those allowed; everyone else sees counts only.
@@ -48,6 +51,9 @@ def party_detail(request, iso3):
         # Labels translated once, not once per observation.
         "levels": dict(NeedObservation.Level.choices),
         "sources": dict(Need.Source.choices),
+        # Open offers the Party is eligible for, as the reader may see them; the rest in the catalogue.
+        "offers": offers,
+        "offer_total": offer_total,
     }
     return render(request, "portal/party_detail.html", context)
 

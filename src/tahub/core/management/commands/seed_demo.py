@@ -4,6 +4,8 @@ from tahub.accounts.demo import DEMO_PASSWORD, demo_counts, seed_people
 from tahub.assessments.demo import demo_counts as assessment_counts
 from tahub.assessments.demo import seed_cycles
 from tahub.assessments.services.questionnaires import DEFAULT_QUESTIONNAIRE, questionnaire_load
+from tahub.offers.demo import demo_counts as offer_counts
+from tahub.offers.demo import seed_offers
 from tahub.reference.loading import ReferenceDataError
 from tahub.reference.models import Theme
 from tahub.reference.services import reference_load
@@ -24,14 +26,15 @@ class Command(BaseCommand):
             reference_load()
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
-        before = demo_counts() | assessment_counts()
+        before = demo_counts() | assessment_counts() | offer_counts()
         showcase = seed_people(scale=scale, seed=seed)
+        seed_offers(scale=scale, seed=seed)
         questionnaire_load(
             actor=None, source=DEFAULT_QUESTIONNAIRE, publish=True,
             known_themes=set(Theme.objects.values_list("code", flat=True)),
         )
         seed_cycles(scale=scale, seed=seed)
-        after = demo_counts() | assessment_counts()
+        after = demo_counts() | assessment_counts() | offer_counts()
         for kind, total in after.items():
             self.stdout.write(f"{kind}: {total} ({total - before[kind]} new)")
         if quiet:
