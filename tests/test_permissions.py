@@ -74,6 +74,8 @@ OFFER_BODY = {
     "modality": "in_person", "kinds": ["training.course"], "themes": ["monitoring.inventories"],
     "languages": ["en"], "eligible_developing": True,
 }
+# UNITAR's invitation to the open cycle's available-assistance survey.
+SURVEY_INVITATION = "unitar-survey-invitation"
 KENYA_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "secretariat"]
 
 
@@ -187,6 +189,11 @@ HTML_ROUTES = {
     "offers:attachment_download": Route(
         only(["provider_unitar", "secretariat"], 200, denied=404, anonymous=404), args=(DRAFT_ATTACHMENT,)
     ),
+    # The open cycle's available-assistance survey asks UNITAR: its people answer (the Secretariat may
+    # record an answer for it); nobody else learns of the invitation.
+    "offers:survey_answer": Route(
+        only(["provider_unitar", "secretariat"], 200, denied=404, anonymous=302), args=(SURVEY_INVITATION,)
+    ),
 }
 
 API_ROUTES = {
@@ -291,8 +298,8 @@ def objects(personas, kenya_token, settings, tmp_path):
     from tests.assessments.factories import assign_sections, open_cycle
     from tests.offers.factories import offer_data, published_offer
 
-    cycle = open_cycle()
     offer = published_offer()
+    cycle = open_cycle(providers=[offer.provider])
     kenya = Country.objects.get(iso3="KEN")
     response = response_start(actor=personas.focal_kenya, cycle=cycle, country=kenya)
     assign_sections(response, personas.contributor_kenya)
@@ -313,6 +320,7 @@ def objects(personas, kenya_token, settings, tmp_path):
         OFFER_PROVIDER: offer.provider,
         DRAFT_OFFER: draft_offer,
         DRAFT_ATTACHMENT: offer_attach(actor=personas.provider_unitar, offer=draft_offer, upload=pdf),
+        SURVEY_INVITATION: cycle.provider_invitations.get(organisation=offer.provider),
     }
 
 

@@ -80,7 +80,10 @@ def open_cycle(
     closes_on=date(2026, 12, 31),
     countries=("KEN", "PER", "SEN"),
     version=None,
+    providers=None,
 ):
+    """An open cycle inviting ``countries``; with ``providers`` (organisations) the
+    available-assistance survey runs alongside and asks them."""
     from tahub.assessments.services.cycles import cycle_open
 
     cycle = cycle_create(
@@ -92,6 +95,8 @@ def open_cycle(
         opens_on=opens_on,
         closes_on=closes_on,
         countries=Country.objects.filter(iso3__in=countries),
+        offers_survey=providers is not None,
+        providers=providers,
     )
     return cycle_open(actor=None, cycle=cycle)
 

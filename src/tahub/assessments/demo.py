@@ -7,9 +7,10 @@ Everything goes through the same services as the pages; the run is deterministic
 """
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from tahub.accounts.models import Membership, User
 from tahub.accounts.roles import Role
@@ -132,6 +133,7 @@ def seed_cycles(*, scale=1, seed=2026):
         cycle = cycle_services.cycle_create(
             actor=None, title=title, version=version, period_start=date(year - 4, 1, 1), period_end=date(year - 1, 12, 31),
             opens_on=date(year, 3, 1), closes_on=date(year, 9, 30), conventions=basel, countries=invited,
+            offers_survey=final_status == Cycle.Status.OPEN,
         )
         cycle.status = Cycle.Status.OPEN  # no invitation e-mails for history
         cycle.save(update_fields=["status"])
@@ -174,7 +176,31 @@ def seed_cycles(*, scale=1, seed=2026):
             Cycle.objects.filter(pk=cycle.pk).update(status=final_status)
         else:
             _share_drafting(cycle)
+            _answer_survey(cycle)
     return created
+
+
+def _answer_survey(cycle):
+    """Most providers asked in the open cycle's survey have answered: each of the first ones with
+    its two most recent draft or published offers, one that it has no new offers."""
+    from tahub.offers.models import Offer
+
+    invitations = list(cycle.provider_invitations.select_related("organisation").order_by("organisation__name"))
+    answered_at = timezone.make_aware(datetime.combine(cycle.opens_on + timedelta(days=30), time(10)))
+    for position, invitation in enumerate(invitations):
+        if position % 4 == 3:
+            continue  # not answered yet
+        recent = list(
+            Offer.objects.filter(provider=invitation.organisation, status__in=["draft", "published"], survey_cycle=None)
+            .order_by("-pk").values_list("pk", flat=True)[:2]
+        )
+        if position % 4 == 2 or not recent:
+            invitation.no_new_offers = True
+            invitation.comment = "Our programme for the next biennium is still being decided."
+        else:
+            Offer.objects.filter(pk__in=recent).update(survey_cycle=cycle)
+        invitation.responded_at = answered_at
+        invitation.save()
 
 
 def _share_drafting(cycle):

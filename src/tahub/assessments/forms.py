@@ -2,9 +2,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tahub.accounts.models import Organisation
 from tahub.assessments.models import Cycle, Need, NeedObservation, QuestionnaireVersion
 from tahub.assessments.selectors import PartyGroup, cycle_list_for, need_party_choices_for
 from tahub.assessments.services.cycles import default_invited_countries
+from tahub.assessments.services.survey import default_invited_providers
 from tahub.core.i18n import pick
 from tahub.reference.models import Convention, Country, KindOfHelp, RegionalGroup, Theme
 
@@ -36,10 +38,21 @@ class CycleForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
 
+    providers = forms.ModelMultipleChoiceField(
+        label=_("Providers asked in the available-assistance survey"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"), required=False,
+        help_text=_(
+            "Used only when the survey runs. By default the governments of developed-country Parties and the "
+            "intergovernmental organisations that have someone in tahub to answer."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["countries"].initial = list(default_invited_countries().values_list("pk", flat=True))
+            self.fields["providers"].initial = list(default_invited_providers().values_list("pk", flat=True))
 
 
 class ContributorInviteForm(forms.Form):

@@ -388,8 +388,39 @@ class NeedObservation(models.Model):
         return f"{self.need}: {self.level} ({self.observed_on})"
 
 
+class ProviderInvitation(models.Model):
+    """A provider asked, in a cycle's available-assistance survey, what assistance it can offer.
+
+    It answers by reporting offers (``offers.Offer.survey_cycle``) through the same form as any
+    offer, or by stating that it has no new offers; ``responded_at`` records the first answer.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="provider_invitations")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="survey_invitations"
+    )
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    last_reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    no_new_offers = models.BooleanField(_("no new offers"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "organisation__name"]
+        verbose_name = _("provider invitation")
+        verbose_name_plural = _("provider invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "organisation"], name="provider_invitation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} — {self.organisation}"
+
+
 class SentMail(models.Model):
-    """Every e-mail a cycle sent: invitations, reminders, receipts."""
+    """Every e-mail a cycle sent: invitations, reminders, receipts (to Parties and to providers)."""
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation")
@@ -400,7 +431,11 @@ class SentMail(models.Model):
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="mails")
-    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("The provider, for the e-mails of the available-assistance survey."),
+    )
     recipient = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=255)
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)

@@ -2,10 +2,12 @@
 
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tahub.accounts.actors import is_secretariat, scope_ids
 from tahub.accounts.models import User
 from tahub.accounts.roles import Role
 from tahub.assessments.models import (
@@ -14,6 +16,7 @@ from tahub.assessments.models import (
     Invitation,
     Need,
     NeedObservation,
+    ProviderInvitation,
     Question,
     QuestionnaireVersion,
     Response,
@@ -181,6 +184,58 @@ def cycle_tracking(cycle, *, today=None):
         "rate": round(100 * responded / totals["invited"]) if totals["invited"] else 0,
         "days_left": (cycle.closes_on - today).days,
     }
+
+
+def survey_tracking(cycle):
+    """Who the cycle's available-assistance survey asked and what each answered, in one query:
+    offers reported (withdrawn ones not counted), no new offers, or no answer yet."""
+    reported = Q(organisation__offers__survey_cycle=cycle) & ~Q(organisation__offers__status="withdrawn")
+    rows = list(
+        ProviderInvitation.objects.filter(cycle=cycle)
+        .select_related("organisation__country")
+        .annotate(offers_reported=Count("organisation__offers", filter=reported))
+        .order_by("organisation__name")
+    )
+    with_offers = sum(1 for row in rows if row.offers_reported)
+    no_new = sum(1 for row in rows if row.no_new_offers and not row.offers_reported)
+    return {
+        "rows": rows,
+        "invited": len(rows),
+        "with_offers": with_offers,
+        "no_new_offers": no_new,
+        "waiting": len(rows) - with_offers - no_new,
+        "offers": sum(row.offers_reported for row in rows),
+        "rate": round(100 * (with_offers + no_new) / len(rows)) if rows else 0,
+    }
+
+
+def survey_invitations_of(actor):
+    """The open surveys asking the organisations ``actor`` answers for (as a provider), each with
+    the number of offers reported so far; one query."""
+    organisations = scope_ids(actor, Role.PROVIDER, "organisation")
+    if not organisations:
+        return ProviderInvitation.objects.none()
+    reported = Q(organisation__offers__survey_cycle=models.F("cycle")) & ~Q(organisation__offers__status="withdrawn")
+    return (
+        ProviderInvitation.objects.filter(
+            organisation__in=organisations, cycle__status="open", cycle__offers_survey=True
+        )
+        .select_related("cycle", "organisation")
+        .annotate(offers_reported=Count("organisation__offers", filter=reported))
+        .order_by("cycle__closes_on", "organisation__name")
+    )
+
+
+def survey_invitation_get_for(actor, pk):
+    """A survey invitation of an organisation ``actor`` answers for (or, for the Secretariat, any),
+    else 404: whether it exists is not disclosed."""
+    invitations = ProviderInvitation.objects.select_related("cycle", "organisation")
+    if not is_secretariat(actor):
+        invitations = invitations.filter(organisation__in=scope_ids(actor, Role.PROVIDER, "organisation"))
+    try:
+        return invitations.get(pk=pk)
+    except ProviderInvitation.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def response_list_for(actor, *, cycle=None, country=""):

@@ -20,6 +20,7 @@ from tahub.assessments.selectors import (
     cycle_list_for,
     cycle_tracking,
     response_get_for,
+    survey_tracking,
     version_spec,
 )
 from tahub.assessments.services import contributors as contributor_services
@@ -48,7 +49,7 @@ def cycle_create(request):
                 actor=request.user, title=data["title"], version=data["version"], period_start=data["period_start"],
                 period_end=data["period_end"], opens_on=data["opens_on"], closes_on=data["closes_on"],
                 conventions=data["conventions"], countries=data["countries"], offers_survey=data["offers_survey"],
-                reminder_days=data["reminder_days"],
+                reminder_days=data["reminder_days"], providers=data["providers"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -73,6 +74,7 @@ def cycle_detail(request, pk):
         "own_countries": own,
         "extend_form": ExtendForm(),
         "tracking": cycle_tracking(cycle) if manage or not own else None,
+        "survey": survey_tracking(cycle) if manage and cycle.offers_survey else None,
     }
     if context["tracking"] is not None and not manage:
         # Regional focal points and centres see only the Parties they follow.
@@ -98,7 +100,14 @@ def cycle_action(request, pk):
             from tahub.assessments.tasks import send_reminders
 
             send_reminders.enqueue(cycle.pk, force=True)
-            messages.success(request, _("Reminders are being sent to the Parties that have not submitted."))
+            if cycle.offers_survey:
+                messages.success(
+                    request,
+                    _("Reminders are being sent to the Parties that have not submitted and to the providers "
+                      "that have not answered the survey."),
+                )
+            else:
+                messages.success(request, _("Reminders are being sent to the Parties that have not submitted."))
         elif action in actions:
             service, message = actions[action]
             service(actor=request.user, cycle=cycle)

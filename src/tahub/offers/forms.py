@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tahub.accounts.models import Organisation
 from tahub.offers.models import LANGUAGES, Offer
-from tahub.offers.permissions import offer_policy
+from tahub.offers.permissions import offer_policy, provider_ids
 from tahub.offers.services import OfferData
 from tahub.reference.models import Convention, Country, KindOfHelp, RegionalGroup, Theme
 
@@ -124,13 +124,18 @@ class OfferForm(forms.Form):
         ("visibility", _("Visibility"), "", ["visibility"]),
     ]
 
-    def __init__(self, *args, actor, offer=None, **kwargs):
+    def __init__(self, *args, actor, offer=None, provider=None, **kwargs):
+        """``provider`` fixes the organisation of a new offer (an answer to its survey invitation)."""
         super().__init__(*args, **kwargs)
         self.offer = offer
-        self.fixed_provider = offer.provider if offer is not None else None
+        self.fixed_provider = offer.provider if offer is not None else provider
         if offer is not None:
             del self.fields["provider"], self.fields["received_as"]
             self.fields["lock_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+        elif provider is not None:
+            del self.fields["provider"]
+            if not offer_policy.can(actor, "record_for_provider") or provider.pk in provider_ids(actor):
+                del self.fields["received_as"]
         else:
             providers = list(offer_policy.providers_for(actor).order_by("name"))
             if len(providers) == 1:
@@ -295,3 +300,11 @@ class MyOffersFilterForm(forms.Form):
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
+
+
+class NoNewOffersForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example, when you expect to have offers again, or whom the Secretariat could ask instead."),
+    )

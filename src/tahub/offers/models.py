@@ -104,6 +104,11 @@ class Offer(models.Model):
     received_as = models.CharField(
         _("received as"), max_length=200, blank=True, help_text=_("The letter or e-mail the offer came in, if recorded for the provider.")
     )
+    survey_cycle = models.ForeignKey(
+        "assessments.Cycle", verbose_name=_("reported in the survey of"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="survey_offers",
+        help_text=_("The assessment cycle whose available-assistance survey the offer was reported in."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     lock_version = models.PositiveIntegerField(default=0)

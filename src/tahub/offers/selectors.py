@@ -133,7 +133,7 @@ def offer_catalogue_for(actor, filters=None):
 
 
 def offer_get_for(actor, pk):
-    offers = _with_details(offer_policy.visible_to(actor)).select_related("recorded_by").prefetch_related(
+    offers = _with_details(offer_policy.visible_to(actor)).select_related("recorded_by", "survey_cycle").prefetch_related(
         "conventions", "eligible_groups", "eligible_countries", "links", "attachments"
     )
     return offer_policy.get_for(actor, offers, pk=pk)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tahub.assessments.services import survey
 from tahub.core.audit import audited
 from tahub.offers.models import LANGUAGES, Offer, OfferAttachment, OfferLanguage, OfferLink
 from tahub.offers.permissions import offer_policy, provider_ids
@@ -149,20 +150,30 @@ def _write(offer, data, actor):
 
 
 @transaction.atomic
-def offer_create(*, actor, provider, data, received_as=""):
+def offer_create(*, actor, provider, data, received_as="", survey_cycle=None):
     """A draft offer of ``provider``. A Secretariat officer creating it for another organisation
-    records it on the provider's behalf (``received_as``: the letter or e-mail it came in)."""
+    records it on the provider's behalf (``received_as``: the letter or e-mail it came in).
+
+    With ``survey_cycle`` the offer is the provider's answer to that cycle's available-assistance
+    survey, which must be open and ask the provider; the provider then counts as having answered.
+    """
     if actor is not None:
         if not offer_policy.providers_for(actor).filter(pk=provider.pk).exists():
             raise PermissionDenied
+    invitation = None
+    if survey_cycle is not None:
+        invitation = survey.survey_invitation_for_offer(actor=actor, cycle=survey_cycle, provider=provider)
     data = _clean(data)
-    offer = Offer(provider=provider)
+    offer = Offer(provider=provider, survey_cycle=survey_cycle)
     if actor is not None and offer_policy.can(actor, "record_for_provider"):
         own = provider.pk in provider_ids(actor)
         if not own:
             offer.recorded_by = actor
             offer.received_as = received_as.strip()[:200]
-    return _write(offer, data, actor)
+    offer = _write(offer, data, actor)
+    if invitation is not None:
+        survey.survey_record_offer(invitation=invitation)
+    return offer
 
 
 def _locked(offer):

@@ -18,4 +18,6 @@ urlpatterns = [
     path("<int:pk>/action/", views_manage.offer_action, name="offer_action"),
     path("<int:pk>/attachments/", views_manage.offer_attach, name="offer_attach"),
     path("attachments/<int:pk>/", views_manage.attachment_download, name="attachment_download"),
+    # Answering a needs-assessment cycle's available-assistance survey.
+    path("survey/<int:pk>/", views_manage.survey_answer, name="survey_answer"),
 ]

@@ -16,10 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tahub.accounts.actors import is_secretariat
 from tahub.accounts.models import Organisation
+from tahub.assessments.selectors import survey_invitation_get_for, survey_invitations_of
+from tahub.assessments.services import survey as survey_services
 from tahub.offers import services
 from tahub.offers.forms import (
     AttachmentForm,
     MyOffersFilterForm,
+    NoNewOffersForm,
     OfferActionForm,
     OfferForm,
     offer_initial,
@@ -93,20 +96,35 @@ def my_offers(request):
         "page": page,
         "query": query.urlencode(),
         "show_provider_filter": is_secretariat(request.user) or len(provider_ids(request.user)) > 1,
+        "surveys": survey_invitations_of(request.user),
     }
     return render(request, "offers/manage_list.html", context)
+
+
+def _survey_invitation(request):
+    """The survey invitation a new offer answers (``?survey=<pk>``), or None; 404 when it is not
+    one of an organisation the person answers for."""
+    pk = request.GET.get("survey", "")
+    if not pk:
+        return None
+    if not pk.isdecimal() or len(pk) > 12:
+        raise Http404
+    return survey_invitation_get_for(request.user, int(pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_create(request):
     _require_manager(request.user)
-    form = OfferForm(request.POST or None, actor=request.user)
+    invitation = _survey_invitation(request)
+    provider = invitation.organisation if invitation is not None else None
+    form = OfferForm(request.POST or None, actor=request.user, provider=provider)
     if request.method == "POST" and form.is_valid():
         try:
             offer = services.offer_create(
                 actor=request.user, provider=form.chosen_provider(), data=form.offer_data(),
                 received_as=form.cleaned_data.get("received_as", ""),
+                survey_cycle=invitation.cycle if invitation is not None else None,
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -115,7 +133,32 @@ def offer_create(request):
                 request, _("The offer is saved as a draft. Publish it when it is ready to be seen.")
             )
             return redirect("offers:offer_edit", pk=offer.pk)
-    return render(request, "offers/manage_create.html", {"form": form})
+    return render(request, "offers/manage_create.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_answer(request, pk):
+    """A provider's answer to a cycle's available-assistance survey: the offers it reported, a
+    link to report another, or the statement that it has no new offers."""
+    invitation = survey_invitation_get_for(request.user, pk)
+    form = NoNewOffersForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_services.survey_declare_no_new_offers(
+                actor=request.user, invitation=invitation, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you: your answer that you have no new offers is recorded."))
+            return redirect("offers:survey_answer", pk=invitation.pk)
+    reported = (
+        Offer.objects.filter(survey_cycle=invitation.cycle, provider=invitation.organisation)
+        .order_by("-created_at", "-pk")
+    )
+    context = {"invitation": invitation, "form": form, "reported": reported, "is_open": invitation.cycle.status == "open"}
+    return render(request, "offers/survey_answer.html", context)
 
 
 def _edit_page(request, offer, *, form=None, action_form=None, attach_form=None):

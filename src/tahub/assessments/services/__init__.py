@@ -1,2 +1,3 @@
 """Every write of the assessments app, one module per sub-domain:
-``questionnaires``, ``cycles``, ``responses`` and ``needs``."""
+``questionnaires``, ``cycles`` (with the available-assistance ``survey``), ``responses``,
+``contributors`` and ``needs``."""

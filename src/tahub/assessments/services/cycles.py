@@ -13,6 +13,7 @@ from tahub.accounts.models import User
 from tahub.accounts.roles import Role
 from tahub.assessments.models import Cycle, Invitation, QuestionnaireVersion, Response, SentMail
 from tahub.assessments.permissions import cycle_policy
+from tahub.assessments.services import survey
 from tahub.core.audit import audited
 from tahub.reference.models import Country
 
@@ -40,8 +41,10 @@ def default_invited_countries():
 @transaction.atomic
 def cycle_create(
     *, actor, title, version, period_start, period_end, opens_on, closes_on, conventions=(), countries=None,
-    offers_survey=False, reminder_days=14,
+    offers_survey=False, reminder_days=14, providers=None,
 ):
+    """A draft cycle inviting ``countries`` (default: developing and transition Parties) and,
+    when ``offers_survey``, asking ``providers`` (default: ``survey.default_invited_providers``)."""
     _require(actor)
     if version.status != QuestionnaireVersion.Status.PUBLISHED:
         raise ValidationError({"version": _("Only a published questionnaire version can be used in a cycle.")})
@@ -60,6 +63,8 @@ def cycle_create(
     cycle.conventions.set(conventions)
     countries = default_invited_countries() if countries is None else countries
     Invitation.objects.bulk_create(Invitation(cycle=cycle, country=country) for country in countries)
+    if offers_survey:
+        survey.survey_invite(cycle=cycle, organisations=survey.default_invited_providers() if providers is None else providers)
     return cycle
 
 
@@ -145,7 +150,7 @@ def mail_focal_points(*, cycle, country, kind, template, context=None):
 
 
 def cycle_send_invitations(*, cycle_id):
-    """Invite every invited Party's focal points that has not been invited yet."""
+    """Invite every invited Party's focal points, and the survey's providers, not invited yet."""
     cycle = Cycle.objects.get(pk=cycle_id)
     sent = 0
     for invitation in cycle.invitations.filter(invited_at__isnull=True).select_related("country"):
@@ -155,11 +160,12 @@ def cycle_send_invitations(*, cycle_id):
         )
         invitation.invited_at = timezone.now()
         invitation.save(update_fields=["invited_at"])
-    return sent
+    return sent + survey.survey_send_invitations(cycle_id=cycle_id)
 
 
 def cycle_send_reminders(*, cycle_id, today=None, force=False):
-    """Remind Parties that have not submitted, ``reminder_days`` before their deadline.
+    """Remind Parties that have not submitted, ``reminder_days`` before their deadline, and the
+    survey's providers that have not answered.
 
     ``force`` (the "remind now" button) reminds every such Party at once. A Party is reminded
     at most once a day.
@@ -186,4 +192,4 @@ def cycle_send_reminders(*, cycle_id, today=None, force=False):
             )
             invitation.last_reminded_at = timezone.now()
             invitation.save(update_fields=["last_reminded_at"])
-    return sent
+    return sent + survey.survey_send_reminders(cycle_id=cycle_id, today=today, force=force)
