@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 SECRETARIAT = "secretariat@demo.tahub.example"
 REGIONAL_FOCAL_POINT = "rfp.africa@demo.tahub.example"
 PARTY_FOCAL_POINT = "focal.ken@demo.tahub.example"
+PROVIDER = "provider.unitar@demo.tahub.example"
 TOKEN = "token"  # a request sent with a personal API token of the Party focal point
 
 # (label, who, url): the main pages and API calls; who is None for the public.
@@ -147,6 +148,55 @@ def assessment_cases():
             ("response history (focal point)", PARTY_FOCAL_POINT, f"/assessments/responses/{response.pk}/history/"),
         ]
     return cases
+
+
+def offer_cases():
+    """Pages of the clearing-house, addressed by the ids the seed created."""
+    from tahub.accounts.models import Organisation
+    from tahub.offers.models import Offer
+
+    offer = Offer.objects.filter(status=Offer.Status.PUBLISHED, visibility=Offer.Visibility.PUBLIC).order_by("pk").first()
+    unitar = Organisation.objects.get(acronym="UNITAR")
+    return [
+        ("offers, four filters", None, "/offers/?theme=waste_management&language=fr&modality=online&open_now=on"),
+        ("offers search, page 5", None, "/offers/?q=waste&page=5"),
+        ("offers search, French words", None, "/offers/?q=formation+déchets"),
+        ("offer page", None, f"/offers/{offer.pk}/"),
+        ("provider page (UNITAR)", None, f"/offers/providers/{unitar.pk}/"),
+        ("my offers (provider)", PROVIDER, "/offers/mine/"),
+        ("API offers search", None, "/api/v1/offers?q=training&kind=training"),
+    ]
+
+
+def measure_downloads(repeat):
+    """Server time of downloading the whole public catalogue (every offer, closed ones too) as CSV
+    and XLSX, the streamed body read to its end."""
+    from django.test import Client
+
+    from tahub.offers.models import Offer
+
+    client = Client()
+    rows = Offer.objects.filter(status__in=["published", "closed"], visibility="public").count()
+    results, failures = [], []
+    for fmt in ("csv", "xlsx"):
+        url = f"/offers/download.{fmt}?include_closed=on"
+        timings = []
+        for _number in range(repeat):
+            started = time.perf_counter()
+            answer = client.get(url)
+            body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+            timings.append((time.perf_counter() - started) * 1000)
+            if answer.status_code != 200 or not body:
+                failures.append(f"catalogue download ({url}): answered {answer.status_code}")
+                break
+        else:
+            timings.sort()
+            results.append({
+                "page": f"full public catalogue ({fmt.upper()} download)", "url": url, "who": "public", "rows": rows,
+                "median_ms": round(statistics.median(timings), 2), "p95_ms": round(percentile(timings, 0.95), 2),
+                "queries": None, "queries_vary": False,
+            })
+    return results, failures
 
 
 def measure_save_draft(clients, repeat):
@@ -428,6 +478,7 @@ def main(argv=None):
             "python": platform.python_version(),
         }
         CASES.extend(assessment_cases())
+        CASES.extend(offer_cases())
         clients = make_clients()
         results, failures = measure(clients, args.repeat, args.warmup)
         count_rows(clients, results)
@@ -439,6 +490,9 @@ def main(argv=None):
         workbook_results, workbook_failures = measure_workbooks(args.repeat)
         results.extend(workbook_results)
         failures.extend(workbook_failures)
+        download_results, download_failures = measure_downloads(max(1, min(args.repeat, 5)))
+        results.extend(download_results)
+        failures.extend(download_failures)
     finally:
         clean_up()
 

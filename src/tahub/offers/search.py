@@ -3,18 +3,28 @@
 PostgreSQL: a ``tsvector`` column built in English, French and Spanish (so inflected forms
 match: "trainings" finds "training", "formations" finds "formation") plus an unstemmed
 ("simple") part for every other language, with a GIN index; queries run in the same four
-configurations. SQLite: an FTS5 table with the ``unicode61`` tokenizer (accents folded) and
-prefix queries. Both answer inside the database through an index; neither scans in Python.
+configurations. tahub's own copies of those configurations (``tahub_english``, …) fold accents
+first with the ``unaccent`` extension, so "dechets" finds "déchets" as it does on SQLite; where
+the extension cannot be installed they are plain copies and accents count.
+SQLite: an FTS5 table with the ``unicode61`` tokenizer (accents folded) and prefix queries.
+Both answer inside the database through an index; neither scans in Python.
 """
 
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 
-CONFIGS = ("english", "french", "spanish", "simple")
+# (tahub's configuration, the built-in one it copies, the dictionary that stems after unaccent)
+CONFIGURATIONS = (
+    ("tahub_english", "english", "english_stem"),
+    ("tahub_french", "french", "french_stem"),
+    ("tahub_spanish", "spanish", "spanish_stem"),
+    ("tahub_simple", "simple", "simple"),
+)
+CONFIGS = tuple(name for name, _builtin, _stem in CONFIGURATIONS)
 FTS_TABLE = "offers_offer_fts"
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -81,3 +91,36 @@ def drop_index(schema_editor):
         schema_editor.execute("DROP INDEX IF EXISTS offers_offer_search")
     elif schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+def create_configurations(schema_editor):
+    """tahub's text search configurations on PostgreSQL (nothing elsewhere): copies of the
+    built-in ones that fold accents with ``unaccent`` when the extension can be installed."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        folds = True
+    except Exception:  # not available, or not allowed: search keeps accents
+        folds = False
+    for name, builtin, stem in CONFIGURATIONS:
+        schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}")
+        schema_editor.execute(f"CREATE TEXT SEARCH CONFIGURATION {name} (COPY = pg_catalog.{builtin})")
+        if folds:
+            schema_editor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {name} ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {stem}"
+            )
+
+
+def drop_configurations(schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, _builtin, _stem in CONFIGURATIONS:
+        schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}")
+
+
+def reindex_all(offers):
+    """Rebuild the PostgreSQL search vector of every offer in ``offers`` (a queryset)."""
+    if connection.vendor == "postgresql":
+        offers.update(search_vector=_vector())
