@@ -156,7 +156,7 @@ def offer_cases():
     from tahub.offers.models import Offer
 
     offer = Offer.objects.filter(status=Offer.Status.PUBLISHED, visibility=Offer.Visibility.PUBLIC).order_by("pk").first()
-    unitar = Organisation.objects.get(acronym="UNITAR")
+    unitar = Organisation.objects.filter(acronym="UNITAR").order_by("pk").first()
     return [
         ("offers, four filters", None, "/offers/?theme=waste_management&language=fr&modality=online&open_now=on"),
         ("offers search, page 5", None, "/offers/?q=waste&page=5"),
