@@ -224,3 +224,20 @@ def test_a_party_with_only_a_contributor_counts_as_without_focal_point(personas,
     after = client_for(personas.secretariat).get("/").context["starting_points"][0].figure
 
     assert after == before + 1  # Kenya still has a contributor, but no focal point
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_names"),
+    [("anonymous", False), ("focal_peru", False), ("provider_unitar", False),
+     ("focal_kenya", True), ("rfp_africa", True), ("secretariat", True)],
+)
+def test_party_page_names_its_focal_points_only_to_those_who_may_see_them(personas, client_for, persona, sees_names):
+    user = None if persona == "anonymous" else getattr(personas, persona)
+
+    page = client_for(user).get("/parties/KEN/").content.decode()
+
+    assert (personas.focal_kenya.email in page) is sees_names
+    assert (personas.focal_kenya.full_name in page) is sees_names
+    assert personas.contributor_kenya.email not in page  # a contributor is not a focal point
+    if not sees_names:
+        assert "This Party has 1 focal point in tahub." in page

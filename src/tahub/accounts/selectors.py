@@ -2,8 +2,9 @@
 
 from django.db.models import Prefetch, Q
 
-from tahub.accounts.models import Membership
+from tahub.accounts.models import Membership, User
 from tahub.accounts.permissions import people_policy, token_policy
+from tahub.accounts.roles import Role
 
 
 def people_list_for(actor, *, q="", role=""):
@@ -27,3 +28,21 @@ def token_list_for(actor):
 
 def token_get_for(actor, pk):
     return token_policy.get_for(actor, pk=pk)
+
+
+def focal_points_of_country_for(actor, country):
+    """``(people, total)``: the active focal points of ``country`` whom ``actor`` may see (with
+    their organisation), and how many it has in all; two queries."""
+    focal_points = User.objects.filter(
+        is_active=True,
+        memberships__role=Role.PARTY_FOCAL_POINT,
+        memberships__country=country,
+        memberships__is_active=True,
+    )
+    visible = (
+        people_policy.visible_to(actor)
+        .filter(pk__in=focal_points.values("pk"))
+        .select_related("organisation")
+        .order_by("full_name", "email")
+    )
+    return list(visible), focal_points.distinct().count()

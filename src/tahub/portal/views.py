@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from tahub.accounts.selectors import focal_points_of_country_for
 from tahub.assessments.models import Need, NeedObservation
 from tahub.assessments.selectors import need_counts_of_country, needs_of_country_for
 from tahub.offers.selectors import offers_for_country
@@ -43,8 +44,12 @@ def party_list(request):
 def party_detail(request, iso3):
     country = country_get_for(request.user, iso3)
     offers, offer_total = offers_for_country(request.user, country, limit=OFFERS_ON_PARTY_PAGE)
+    focal_points, focal_point_total = focal_points_of_country_for(request.user, country)
     context = {
         "country": country,
+        # The Party's focal points: names to those who may see them, the number to everyone.
+        "focal_points": focal_points,
+        "focal_point_total": focal_point_total,
         # Full needs with their history for those allowed; everyone else sees counts only.
         "needs": list(needs_of_country_for(request.user, country)),
         "need_counts": need_counts_of_country(country),
