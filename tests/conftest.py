@@ -32,6 +32,14 @@ def pytest_collection_modifyitems(items):
     items.sort(key=flushes)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: a value cached by one test never answers another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference(db):
     """The shipped reference data (reloaded if a live-server test flushed the database)."""

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -320,7 +321,9 @@ def test_a_provider_whose_offers_a_reader_may_not_see_is_not_shown_to_them(audie
 def test_the_catalogue_page_costs_the_same_queries_for_5_and_40_offers(personas, client_for, persona):
     client = client_for(getattr(personas, persona) if persona else None)
 
-    def count():
+    def count(*, cold):
+        if cold:
+            cache.clear()  # the counts are computed, not read from the cache
         with CaptureQueriesContext(connection) as captured:
             response = client.get("/offers/", {"kind": "training", "language": "en"})
         assert response.status_code == 200
@@ -328,8 +331,24 @@ def test_the_catalogue_page_costs_the_same_queries_for_5_and_40_offers(personas,
 
     for _number in range(5):
         published_offer(eligible_countries=[Country.objects.get(iso3="PER")], conventions=list(Convention.objects.all()))
-    count()  # session and memberships are read once, then cached
-    few = count()
+    count(cold=False)  # session and memberships are read once, then cached
+    few_cold, few_warm = count(cold=True), count(cold=False)
     for _number in range(35):
         published_offer(eligible_countries=[Country.objects.get(iso3="PER")], conventions=list(Convention.objects.all()))
-    assert count() == few
+    assert count(cold=True) == few_cold
+    assert count(cold=False) == few_warm < few_cold
+
+
+def test_cached_counts_follow_every_change_to_an_offer(personas, client):
+    from tahub.offers.services import offer_withdraw
+
+    offer = published_offer(title="Counted")
+    first = client.get("/offers/").context["page"].paginator.count
+
+    published_offer(title="Another")
+    assert client.get("/offers/").context["page"].paginator.count == first + 1
+
+    offer_withdraw(actor=None, offer=offer, reason="Cancelled")
+    response = client.get("/offers/")
+    assert response.context["page"].paginator.count == first
+    assert dict((kind.code, n) for kind, n in response.context["kinds"])["training"] == first

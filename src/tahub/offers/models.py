@@ -126,6 +126,9 @@ class Offer(models.Model):
         indexes = [
             models.Index(fields=["status", "visibility", "-published_at"], name="offer_catalogue"),
             models.Index(fields=["ends_on"], name="offer_ends_on"),
+            models.Index(fields=["updated_at", "id"], name="offer_updated_at"),
+            # The newest first whatever the visibilities read (the index above serves one at a time).
+            models.Index(fields=["status", "-published_at", "-id"], name="offer_listing"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,8 +5,10 @@ offer its reader may not see. Filters are subqueries over indexed link tables, s
 costs the same few queries whatever the number of offers.
 """
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -20,12 +22,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from tahub.accounts.actors import memberships_of
 from tahub.accounts.models import Organisation
 from tahub.accounts.roles import Role
 from tahub.offers.models import Offer, OfferLanguage
-from tahub.offers.permissions import offer_policy
+from tahub.offers.permissions import audiences_for, offer_policy, provider_ids
 from tahub.offers.search import search
 from tahub.reference.models import Convention, Country, KindOfHelp, RegionalGroup, Theme
 
@@ -117,7 +120,8 @@ def offer_catalogue_for(actor, filters=None):
     offers = search(offers, f.q)
     order = []
     party = own_party(actor)
-    if party is not None:
+    # Filtered by the reader's own Party, every offer listed is one it is eligible for.
+    if party is not None and f.country.upper() != party.iso3:
         offers = offers.annotate(
             eligible_first=Case(When(eligible_for(party), then=Value(1)), default=Value(0), output_field=IntegerField())
         )
@@ -207,13 +211,50 @@ def offer_export_rows_for(actor, filters=None, *, chunk_size=2000):
         yield row
 
 
+COUNTS_CACHE_SECONDS = 600
+
+
 def open_offer_counts_for(actor, kind=""):
     """Open offers ``actor`` may see, per top-level kind of help and, within the top-level ``kind``
     (a code), per top-level theme: ``{"kinds": {kind_code: n}, "themes": {theme_code: n}}``.
 
-    One grouped query (the two groupings as a union). A refinement counts towards its parent, and
-    an offer counts once per group however many of its kinds or themes fall in it.
+    The counts are the same for everyone who sees the same audiences and manages the same
+    providers, and change only when an offer does: they are cached under a key made of those,
+    the day, and the state of the offers table (its latest change, read through an index), so any change to any offer gives new counts at once, in every process. (Offers are
+    never deleted: they are withdrawn, which is a change.)
     """
+    return _cached(_readers_key(actor, "open-counts", kind), lambda: _open_offer_counts(actor, kind))
+
+
+def catalogue_count_for(actor, filters):
+    """How many offers ``offer_catalogue_for(actor, filters)`` holds, cached as the counts are."""
+    return _cached(
+        _readers_key(actor, "catalogue-count", repr(filters)), lambda: offer_catalogue_for(actor, filters).count()
+    )
+
+
+def _readers_key(actor, name, detail):
+    """A cache key for what every reader with ``actor``'s audiences and providers sees today, given
+    the state of the offers table (the latest change and its offer, read through an index)."""
+    latest = Offer.objects.order_by("-updated_at", "-pk").values_list("updated_at", "pk").first()
+    parts = (
+        timezone.localdate(), latest and latest[0].timestamp(), latest and latest[1],
+        ",".join(sorted(audiences_for(actor))), ",".join(map(str, sorted(provider_ids(actor)))), detail,
+    )
+    return f"offers:{name}:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+def _cached(key, compute):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, COUNTS_CACHE_SECONDS)
+    return value
+
+
+def _open_offer_counts(actor, kind):
+    """One grouped query (the two groupings as a union). A refinement counts towards its parent, and
+    an offer counts once per group however many of its kinds or themes fall in it."""
     offers = offer_policy.visible_to(actor).open_now().order_by()
     grouped = offers.values(kind=Coalesce("kinds__parent__code", "kinds__code"), theme=Value("", output_field=CharField()))
     grouped = grouped.annotate(n=Count("pk", distinct=True))

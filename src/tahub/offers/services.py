@@ -6,13 +6,10 @@ Each service validates the whole offer and refuses it whole: nothing is half-sav
 
 import html
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-import filetype
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -21,22 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tahub.assessments.services import survey
+from tahub.core import uploads
 from tahub.core.audit import audited
 from tahub.offers.models import LANGUAGES, Offer, OfferAttachment, OfferLanguage, OfferLink
 from tahub.offers.permissions import offer_policy, provider_ids
 from tahub.offers.search import index_offers
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# What an attachment may be, judged by its content: (extension, content type).
-ATTACHMENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
+MAX_ATTACHMENT_BYTES = uploads.MAX_ATTACHMENT_BYTES
 
 
 class StaleOffer(Exception):
@@ -262,25 +251,12 @@ def offers_close_expired(*, today=None):
 def offer_attach(*, actor, offer, upload):
     """Attach a file, checked by its content (not its name) and its size; stored under a name we choose."""
     _require(actor, "attach", offer)
-    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(limit)s MB.") % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
-        )
-    kind = filetype.guess(data)
-    declared = Path(upload.name or "").suffix.lower().lstrip(".")
-    declared = "jpg" if declared == "jpeg" else declared
-    if kind is None or kind.extension not in ATTACHMENT_TYPES or (declared and declared != kind.extension):
-        raise ValidationError(
-            _("Attach a PDF, Word, Excel or PowerPoint file, or a PNG or JPEG image; this file is not one "
-              "(its content does not match what its name says).")
-        )
-    token = secrets.token_hex(16)
+    data, extension, content_type = uploads.check_document(upload, max_bytes=MAX_ATTACHMENT_BYTES)
+    token = uploads.new_token()
     attachment = OfferAttachment(
-        offer=offer, filename=Path(upload.name or f"attachment.{kind.extension}").name[:200],
-        content_type=ATTACHMENT_TYPES[kind.extension], size=len(data), token=token,
-        extension=f".{kind.extension}", uploaded_by=actor,
+        offer=offer, filename=uploads.display_name(upload.name, extension), content_type=content_type,
+        size=len(data), token=token, extension=f".{extension}", uploaded_by=actor,
     )
-    attachment.file.save(f"{token}.{kind.extension}", ContentFile(data), save=False)
+    attachment.file.save(f"{token}.{extension}", ContentFile(data), save=False)
     attachment.save()
     return attachment

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tahub.offers import exports
 from tahub.offers.catalogue_forms import CatalogueFilterForm
 from tahub.offers.selectors import (
+    catalogue_count_for,
     offer_export_rows_for,
     offer_get_for,
     offer_rows_for,
@@ -49,7 +50,9 @@ def _navigation(request, form, filters):
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)
     filters = form.filters()
-    page = Paginator(offer_rows_for(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(offer_rows_for(request.user, filters), PAGE_SIZE)
+    paginator.count = catalogue_count_for(request.user, filters)  # cached: counting is the costly part
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
