@@ -241,3 +241,17 @@ def test_party_page_names_its_focal_points_only_to_those_who_may_see_them(person
     assert personas.contributor_kenya.email not in page  # a contributor is not a focal point
     if not sees_names:
         assert "This Party has 1 focal point in tahub." in page
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/offers/", "/offers/"), ("/offers/12/", "/offers/"), ("/offers/mine/", "/offers/mine/"),
+        ("/assessments/needs/", "/assessments/cycles/"), ("/parties/KEN/", "/parties/"), ("/healthz", None),
+    ],
+)
+def test_navigation_marks_one_item_as_the_current_page(path, current):
+    from tahub.core.context_processors import current_item
+
+    urls = ["/offers/", "/parties/", "/assessments/cycles/", "/offers/mine/", "/account/people/"]
+    assert current_item(path, urls) == current

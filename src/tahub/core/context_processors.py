@@ -25,4 +25,19 @@ def navigation(request):
         if has_perm(user, Perm.USE_ADMIN) and user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
     roles = sorted(roles_of(user), key=str) if user is not None else []
-    return {"nav_items": items, "nav_roles": [role.label for role in roles]}
+    current = current_item(request.path, [url for _label, url in items])
+    return {
+        "nav_items": items,
+        "nav_current": current,
+        "nav_roles": [role.label for role in roles],
+    }
+
+
+def current_item(path, urls):
+    """The navigation address of the page at ``path``: the longest one it starts with, else the
+    first in the same section (``/assessments/needs/`` belongs to the needs assessments)."""
+    prefixes = [url for url in urls if path.startswith(url)]
+    if prefixes:
+        return max(prefixes, key=len)
+    section = path.split("/")[1] if path.count("/") > 1 else ""
+    return next((url for url in urls if section and url.split("/")[1] == section), None)
