@@ -74,9 +74,22 @@ OFFER_BODY = {
     "modality": "in_person", "kinds": ["training.course"], "themes": ["monitoring.inventories"],
     "languages": ["en"], "eligible_developing": True,
 }
+# Kenya's request for assistance (submitted), its PDF, and its routing to the centre serving Kenya.
+REQUEST = "kenya-request"
+REQUEST_ATTACHMENT = "kenya-request-attachment"
+ROUTING = "kenya-request-routing"
+# A published, accepted request of Peru: in the public clearing-house.
+PUBLISHED_REQUEST = "published-request"
 # UNITAR's invitation to the open cycle's available-assistance survey.
 SURVEY_INVITATION = "unitar-survey-invitation"
 KENYA_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "secretariat"]
+
+
+def kenya_request(status):
+    """Kenya's readers get ``status``; others 404 (existence not disclosed); anonymous to sign-in."""
+    return {
+        name: 302 if name == "anonymous" else status if name in KENYA_READERS else 404 for name in PERSONAS
+    }
 
 
 def kenya_response(status):
@@ -189,6 +202,42 @@ HTML_ROUTES = {
     "offers:attachment_download": Route(
         only(["provider_unitar", "secretariat"], 200, denied=404, anonymous=404), args=(DRAFT_ATTACHMENT,)
     ),
+    # Requests (tests/assistance): Kenya's request is read by Kenya, its region and the Secretariat; nobody else
+    # learns it exists (404), not even a centre that does not serve Kenya. Who may act on it is the policy's.
+    "assistance:request_list": Route(signed_in_only()),
+    "assistance:my_work": Route(signed_in_only()),
+    "assistance:request_create": Route(
+        only(["focal_kenya", "focal_peru", "centre_senegal", "secretariat"], 200, denied=403, anonymous=302)
+    ),
+    "assistance:dashboard": Route(only(["secretariat"], 200, denied=403, anonymous=302)),
+    "assistance:dashboard_download": Route(only(["secretariat"], 200, denied=403, anonymous=302), args=("csv",)),
+    "assistance:published_list": Route(everyone(200)),
+    "assistance:published_detail": Route(everyone(200), args=(PUBLISHED_REQUEST,)),
+    "assistance:request_detail": Route(kenya_request(200), args=(REQUEST,)),
+    "assistance:request_move": Route(
+        {**kenya_request(403), "rfp_africa": 302, "secretariat": 302}, method="post", args=(REQUEST,),
+        data={"to": "under_review", "lock_version": 0},
+    ),
+    "assistance:request_message": Route(
+        {**kenya_request(302), "contributor_kenya": 403}, method="post", args=(REQUEST,), data={"body": "Hello"}
+    ),
+    "assistance:request_answer": Route(kenya_request(403), method="post", args=(REQUEST,), data={"body": "x"}),
+    "assistance:request_feedback": Route(kenya_request(403), method="post", args=(REQUEST,), data={"rating": "5"}),
+    "assistance:request_assign": Route(
+        {**kenya_request(403), "secretariat": 302}, method="post", args=(REQUEST,), data={"owner": ""}
+    ),
+    "assistance:request_propose_centre": Route(
+        {**kenya_request(403), "rfp_africa": 302, "secretariat": 302}, method="post", args=(REQUEST,),
+        data={"centre": ""},
+    ),
+    "assistance:request_link_need": Route(
+        {**kenya_request(302), "contributor_kenya": 403}, method="post", args=(REQUEST,), data={"need": ""}
+    ),
+    "assistance:routing_take": Route(kenya_request(403), method="post", args=(REQUEST, ROUTING)),
+    "assistance:routing_decline": Route(
+        kenya_request(403), method="post", args=(REQUEST, ROUTING), data={"reason": "No expert"}
+    ),
+    "assistance:attachment_download": Route(kenya_request(200), args=(REQUEST_ATTACHMENT,)),
     # The open cycle's available-assistance survey asks UNITAR: its people answer (the Secretariat may
     # record an answer for it); nobody else learns of the invitation.
     "offers:survey_answer": Route(
@@ -321,6 +370,27 @@ def objects(personas, kenya_token, settings, tmp_path):
         DRAFT_OFFER: draft_offer,
         DRAFT_ATTACHMENT: offer_attach(actor=personas.provider_unitar, offer=draft_offer, upload=pdf),
         SURVEY_INVITATION: cycle.provider_invitations.get(organisation=offer.provider),
+        **_requests(personas),
+    }
+
+
+def _requests(personas):
+    from tahub.assistance.services import request_file, request_move
+    from tahub.reference.models import Country
+    from tests.assistance.factories import request_data, upload
+
+    kenya = request_file(
+        actor=personas.focal_kenya, country=Country.objects.get(iso3="KEN"), data=request_data(),
+        attachments=[upload("letter.pdf")],
+    )
+    published = request_file(
+        actor=personas.focal_peru, country=Country.objects.get(iso3="PER"), data=request_data(is_public=True)
+    )
+    for to in ("under_review", "accepted"):
+        published = request_move(actor=None, request=published, to=to)
+    return {
+        REQUEST: kenya, REQUEST_ATTACHMENT: kenya.attachments.get(), ROUTING: kenya.routings.first(),
+        PUBLISHED_REQUEST: published,
     }
 
 

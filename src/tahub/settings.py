@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tahub.accounts",
     "tahub.assessments",
     "tahub.offers",
+    "tahub.assistance",
     "tahub.portal",
     "tahub.api",
 ]
@@ -198,6 +199,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "tahub <noreply@localhost>")
+# The address people reach tahub at, for the links in e-mails.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background tasks: run at once in the demo; in production a worker (`tahub db_worker`).
@@ -285,6 +288,7 @@ SETTINGS_DOCUMENTED = {
     "TAHUB_EMAIL_HOST_PASSWORD": "(empty)",
     "TAHUB_EMAIL_USE_TLS": "0",
     "TAHUB_DEFAULT_FROM_EMAIL": "tahub <noreply@localhost>",
+    "TAHUB_SITE_URL": "http://127.0.0.1:8000",
     "TAHUB_TASKS_BACKEND": "immediate",
     "TAHUB_LOG_LEVEL": "INFO",
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("tahub.accounts.urls")),
     path("assessments/", include("tahub.assessments.urls")),
     path("offers/", include("tahub.offers.urls")),
+    path("requests/", include("tahub.assistance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -89,6 +89,10 @@ class User(AbstractUser):
         Organisation, verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, default="en")
+    notify_daily = models.BooleanField(
+        _("daily digest"), default=False,
+        help_text=_("Receive news of requests once a day in one e-mail instead of one e-mail each."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

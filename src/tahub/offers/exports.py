@@ -274,7 +274,7 @@ def _sheet_name(name):
     return re.sub(r"[\[\]:*?/\\]", "", name)[:31] or "Sheet1"
 
 
-def render_xlsx(rows, columns):
+def render_xlsx(rows, columns, sheet_name=None):
     """An XLSX workbook as bytes: a bold heading row, frozen, with an auto filter; numbers and dates typed."""
     letters = [_column_letter(index) for index in range(1, len(columns) + 1)]
     last = letters[-1]
@@ -308,7 +308,7 @@ def render_xlsx(rows, columns):
                     buffer.clear()
             sheet.write("".join(buffer).encode())
             sheet.write(f'</sheetData><autoFilter ref="A1:{last}{number}"/></worksheet>'.encode())
-        name = _sheet_name(str(_("Offers")))
+        name = _sheet_name(str(sheet_name or _("Offers")))
         reference = "'{}'!$A$1:${}${}".format(name.replace("'", "''"), last, number)
         package.writestr("xl/workbook.xml", (
             f'{XML_HEAD}<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">'
