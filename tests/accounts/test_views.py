@@ -22,3 +22,16 @@ def test_people_filter_by_role(personas, client_for):
     page = client_for(personas.secretariat).get(reverse("accounts:people_list"), {"role": "provider"}).context["page"]
 
     assert [person.email for person in page] == ["prov.unitar@example.org"]
+
+
+def test_a_person_chooses_the_language_of_their_emails_and_a_daily_digest(personas, client_for):
+    client = client_for(personas.focal_kenya)
+
+    response = client.post("/account/", {"preferred_language": "fr", "notify_daily": "daily", "is_staff": "on"})
+
+    assert response.status_code == 302
+    personas.focal_kenya.refresh_from_db()
+    assert personas.focal_kenya.preferred_language == "fr" and personas.focal_kenya.notify_daily
+    assert not personas.focal_kenya.is_staff
+    refused = client.post("/account/", {"preferred_language": "xx", "notify_daily": "daily"})
+    assert refused.status_code == 200 and "preferred_language" in refused.context["form"].errors

@@ -367,3 +367,20 @@ def test_feedback_only_once_by_the_party_after_completion(personas):
     request_feedback(actor=personas.focal_senegal, request=request, rating=3, need_met="partly")
     with pytest.raises(PermissionDenied):
         request_feedback(actor=personas.focal_senegal, request=request, rating=3, need_met="partly")
+
+
+def test_the_digest_command_sends_pending_news(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    personas.rfp_africa.notify_daily = True
+    personas.rfp_africa.save()
+    filed(personas.focal_kenya)
+    mail.outbox.clear()
+    out = StringIO()
+
+    call_command("send_request_digests", stdout=out)
+
+    assert "Digest e-mails sent: 1." in out.getvalue()
+    assert [m.to for m in mail.outbox] == [[personas.rfp_africa.email]]

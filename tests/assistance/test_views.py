@@ -210,3 +210,28 @@ def test_only_published_accepted_requests_appear_in_public_without_contact_detai
     assert personas.focal_kenya.email not in detail and personas.focal_kenya.full_name not in detail
     assert personas.rfp_africa.full_name not in detail
     assert client.get(reverse("assistance:published_detail", args=[hidden.pk])).status_code == 404
+
+
+def test_the_admin_shows_a_request_but_cannot_change_or_delete_it(personas, client_for):
+    request = filed(personas.focal_kenya)
+    admin = client_for(personas.secretariat)
+
+    assert admin.get(f"/admin/assistance/request/{request.pk}/change/").status_code == 200
+    changed = admin.post(f"/admin/assistance/request/{request.pk}/change/", {"title": "Changed", "status": "closed"})
+    deleted = admin.post(f"/admin/assistance/request/{request.pk}/delete/", {"post": "yes"})
+
+    assert changed.status_code == 403 and deleted.status_code == 403
+    request.refresh_from_db()
+    assert request.title == "Inventory of e-waste flows" and request.status == S.SUBMITTED
+
+
+def test_the_service_levels_are_set_in_the_admin_and_apply_to_new_requests(personas, client_for):
+    from tahub.assistance.models import ServiceLevel
+
+    level = ServiceLevel.objects.get(status="submitted", urgency="normal")
+    admin = client_for(personas.secretariat)
+    admin.post(f"/admin/assistance/servicelevel/{level.pk}/change/", {
+        "status": "submitted", "urgency": "normal", "working_days": "2",
+    })
+    assert ServiceLevel.objects.get(pk=level.pk).working_days == 2
+    assert level.history.count() >= 1

@@ -255,3 +255,21 @@ def test_navigation_marks_one_item_as_the_current_page(path, current):
 
     urls = ["/offers/", "/parties/", "/assessments/cycles/", "/offers/mine/", "/account/people/"]
     assert current_item(path, urls) == current
+
+
+def test_party_page_lists_its_requests_to_those_who_may_see_them_and_published_ones_to_the_public(personas, client_for):
+    from tahub.assistance.services import request_move
+    from tests.assistance.factories import filed
+
+    private = filed(personas.focal_kenya, title="Private request of Kenya")
+    published = filed(personas.focal_kenya, title="Published request of Kenya", is_public=True)
+    for to in ("under_review", "accepted"):
+        published = request_move(actor=None, request=published, to=to)
+
+    public = client_for(None).get("/parties/KEN/").content.decode()
+    kenya = client_for(personas.focal_kenya).get("/parties/KEN/").content.decode()
+    peru = client_for(personas.focal_peru).get("/parties/KEN/").content.decode()
+
+    assert private.title not in public and published.title in public
+    assert private.title in kenya and published.title in kenya
+    assert private.title not in peru

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +27,12 @@ class TokenCreateForm(forms.Form):
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or e-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False)
+
+
+class PreferencesForm(forms.Form):
+    preferred_language = forms.ChoiceField(label=_("Language of the e-mails tahub sends you"), choices=settings.LANGUAGES)
+    notify_daily = forms.TypedChoiceField(
+        label=_("News of requests for assistance"), coerce=lambda value: value == "daily", widget=forms.RadioSelect,
+        choices=[("immediate", _("One e-mail for each piece of news, at once")), ("daily", _("One digest e-mail a day"))],
+        help_text=_("Emergencies are always sent at once."),
+    )

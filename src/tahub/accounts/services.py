@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,19 @@ from tahub.core.audit import audited
 TOKEN_PREFIX = "tahub_"
 
 
+
+
+@transaction.atomic
+def user_set_preferences(*, actor, user, preferred_language, notify_daily):
+    """A person's own choices: the language of their e-mails, and news of requests at once or daily."""
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose one of the six languages.")})
+    user.preferred_language = preferred_language
+    user.notify_daily = bool(notify_daily)
+    audited(user, actor).save(update_fields=["preferred_language", "notify_daily"])
+    return user
 
 
 def _require_manage(actor):

@@ -7,15 +7,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tahub.accounts.actors import memberships_of
-from tahub.accounts.forms import PeopleFilterForm, TokenCreateForm
+from tahub.accounts.forms import PeopleFilterForm, PreferencesForm, TokenCreateForm
 from tahub.accounts.permissions import token_policy
 from tahub.accounts.selectors import people_list_for, token_get_for, token_list_for
-from tahub.accounts.services import api_token_create, api_token_revoke
+from tahub.accounts.services import api_token_create, api_token_revoke, user_set_preferences
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def profile(request):
-    return render(request, "accounts/profile.html", {"memberships": memberships_of(request.user)})
+    initial = {
+        "preferred_language": request.user.preferred_language,
+        "notify_daily": "daily" if request.user.notify_daily else "immediate",
+    }
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_set_preferences(
+                actor=request.user, user=request.user, preferred_language=form.cleaned_data["preferred_language"],
+                notify_daily=form.cleaned_data["notify_daily"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your preferences are saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"memberships": memberships_of(request.user), "form": form})
 
 
 @login_required

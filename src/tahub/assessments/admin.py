@@ -16,6 +16,7 @@ from tahub.assessments.services.questionnaires import (
     questionnaire_version_copy,
     questionnaire_version_publish,
 )
+from tahub.core.admin import ReadOnly
 
 
 class FrozenWhenPublished:
@@ -79,19 +80,6 @@ class QuestionnaireVersionAdmin(SimpleHistoryAdmin):
     def copy(self, request, queryset):
         for version in queryset:
             questionnaire_version_copy(actor=request.user, version=version)
-
-
-class ReadOnly:
-    """Records that change only through their services: the admin lists and shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Cycle)

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from tahub.accounts.selectors import focal_points_of_country_for
 from tahub.assessments.models import Need, NeedObservation
+from tahub.assistance.selectors import published_requests, requests_of_country_for
 from tahub.assessments.selectors import need_counts_of_country, needs_of_country_for
 from tahub.offers.selectors import offers_for_country
 from tahub.portal.forms import PartyFilterForm
@@ -21,6 +22,7 @@ from tahub.reference.selectors import (
 
 PAGE_SIZE = 50
 OFFERS_ON_PARTY_PAGE = 10
+REQUESTS_ON_PARTY_PAGE = 10
 
 
 def home(request):
@@ -45,11 +47,16 @@ def party_detail(request, iso3):
     country = country_get_for(request.user, iso3)
     offers, offer_total = offers_for_country(request.user, country, limit=OFFERS_ON_PARTY_PAGE)
     focal_points, focal_point_total = focal_points_of_country_for(request.user, country)
+    requests, request_total = requests_of_country_for(request.user, country, limit=REQUESTS_ON_PARTY_PAGE)
     context = {
         "country": country,
         # The Party's focal points: names to those who may see them, the number to everyone.
         "focal_points": focal_points,
         "focal_point_total": focal_point_total,
+        # Its requests as the reader may see them; the public sees those the Party published.
+        "requests": requests,
+        "request_total": request_total,
+        "published": [] if requests else list(published_requests().filter(country=country)[:REQUESTS_ON_PARTY_PAGE]),
         # Full needs with their history for those allowed; everyone else sees counts only.
         "needs": list(needs_of_country_for(request.user, country)),
         "need_counts": need_counts_of_country(country),
