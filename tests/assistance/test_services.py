@@ -384,3 +384,14 @@ def test_the_digest_command_sends_pending_news(personas):
 
     assert "Digest e-mails sent: 1." in out.getvalue()
     assert [m.to for m in mail.outbox] == [[personas.rfp_africa.email]]
+
+
+def test_each_write_leaves_one_history_entry_naming_its_author(personas):
+    request = senegal_request(personas)
+    assert request.history.count() == 1
+    assert request.history.latest().history_user == personas.focal_senegal
+
+    request = request_move(actor=personas.rfp_africa, request=request, to=S.UNDER_REVIEW)
+    assert request.history.count() == 2 and request.history.latest().history_user == personas.rfp_africa
+    request = request_assign(actor=personas.secretariat, request=request, owner=personas.secretariat)
+    assert request.history.count() == 3 and request.history.latest().history_user == personas.secretariat

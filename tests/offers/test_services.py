@@ -155,3 +155,14 @@ def test_attachments_are_checked_by_content_and_size_and_stored_under_our_name(p
     with pytest.raises(ValidationError, match="larger than 10 MB"):
         offer_attach(actor=personas.provider_unitar, offer=offer, upload=oversized)
     assert offer.attachments.count() == 1
+
+
+def test_creating_and_changing_an_offer_with_its_links_are_one_history_entry_each(personas):
+    from tahub.offers.services import offer_update
+
+    offer = offer_create(actor=personas.provider_unitar, provider=unitar(), data=offer_data())
+    assert [(h.history_type, h.history_user) for h in offer.history.all()] == [("+", personas.provider_unitar)]
+
+    offer_update(actor=personas.secretariat, offer=offer, data=offer_data(title="Renamed"), lock_version=0)
+    assert offer.history.count() == 2
+    assert offer.history.latest().history_user == personas.secretariat and offer.history.latest().title == "Renamed"

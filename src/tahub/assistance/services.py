@@ -37,7 +37,7 @@ from tahub.assistance.permissions import (
 )
 from tahub.assistance.service_levels import DEFAULTS, add_working_days
 from tahub.core import uploads
-from tahub.core.audit import audited
+from tahub.core.audit import audited, one_history_entry
 from tahub.offers.models import LANGUAGES, Offer
 from tahub.offers.services import strip_html
 from tahub.reference.models import RegionalCentre
@@ -223,9 +223,8 @@ def _check_attachments(attachments):
 
 
 def _route(request, actor, now):
-    """The regional focal point of the Party's group owns the request; the active centres serving
-    the Party are proposed to deliver it."""
-    request.owner = regional_focal_points(request).order_by("pk").first()
+    """Record the routing decided in ``request_file``: the owner, and the active centres serving the
+    Party proposed to deliver it."""
     if request.owner is not None:
         _event(request, RequestEvent.Kind.OWNER, actor, comment=request.owner.full_name or request.owner.email, at=now)
     centres = RegionalCentre.objects.filter(countries_served=request.country, status=RegionalCentre.Status.ACTIVE)
@@ -261,14 +260,16 @@ def request_file(*, actor, country, data, co_requesters=(), attachments=(), sour
     )
     request.languages = list(dict.fromkeys(data.languages))
     _start_clock(request, Request.Status.SUBMITTED, now)
-    audited(request, actor).save()
-    request.themes.set(data.themes)
-    request.kinds.set(data.kinds)
-    request.conventions.set(data.conventions)
-    request.co_requesters.set([c for c in co_requesters if c.pk != country.pk])
+    # The regional focal point of the Party's group owns the request from the start.
+    request.owner = regional_focal_points(request).order_by("pk").first()
+    with one_history_entry(request, actor, created=True):
+        request.save()
+        request.themes.set(data.themes)
+        request.kinds.set(data.kinds)
+        request.conventions.set(data.conventions)
+        request.co_requesters.set([c for c in co_requesters if c.pk != country.pk])
     submitted = _event(request, RequestEvent.Kind.STATUS, actor, to_status=Request.Status.SUBMITTED, at=now)
     _route(request, actor, now)
-    request.save(update_fields=["owner"])
     for upload in attachments:
         _attach(request, upload, actor)
     if request.is_emergency:
@@ -446,7 +447,6 @@ def request_feedback(*, actor, request, rating, need_met, comment=""):
         raise ValidationError(errors)
     now = timezone.now()
     request.rating, request.need_met, request.feedback, request.feedback_at = rating, need_met, strip_html(comment), now
-    audited(request, actor).save()
     _event(request, RequestEvent.Kind.FEEDBACK, actor, comment=request.feedback, at=now)
     if request.need_id and need_met in (Request.NeedMet.MET, Request.NeedMet.PARTLY):
         from tahub.assessments.models import Need
@@ -457,7 +457,7 @@ def request_feedback(*, actor, request, rating, need_met, comment=""):
     request.status = Request.Status.CLOSED  # the Party's feedback closes the request
     request.ended_at, request.due_at, request.status_changed_at = now, None, now
     request.lock_version += 1
-    request.save()
+    audited(request, actor).save()
     event = _event(
         request, RequestEvent.Kind.STATUS, actor, from_status=Request.Status.COMPLETED, to_status=Request.Status.CLOSED,
         at=now,

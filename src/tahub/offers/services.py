@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tahub.assessments.services import survey
 from tahub.core import uploads
-from tahub.core.audit import audited
+from tahub.core.audit import audited, one_history_entry
 from tahub.offers.models import LANGUAGES, Offer, OfferAttachment, OfferLanguage, OfferLink
 from tahub.offers.permissions import offer_policy, provider_ids
 from tahub.offers.search import index_offers
@@ -122,14 +122,16 @@ def _clean(data):
 
 
 def _write(offer, data, actor):
+    created = offer.pk is None
     for name in SCALAR_FIELDS:
         setattr(offer, name, getattr(data, name))
-    audited(offer, actor).save()
-    offer.kinds.set(data.kinds)
-    offer.themes.set(data.themes)
-    offer.conventions.set(data.conventions)
-    offer.eligible_groups.set(data.eligible_groups)
-    offer.eligible_countries.set(data.eligible_countries)
+    with one_history_entry(offer, actor, created=created):
+        offer.save()
+        offer.kinds.set(data.kinds)
+        offer.themes.set(data.themes)
+        offer.conventions.set(data.conventions)
+        offer.eligible_groups.set(data.eligible_groups)
+        offer.eligible_countries.set(data.eligible_countries)
     offer.languages.all().delete()
     OfferLanguage.objects.bulk_create(OfferLanguage(offer=offer, code=code) for code in dict.fromkeys(data.languages))
     offer.links.all().delete()
