@@ -3,8 +3,8 @@ from django.shortcuts import render
 
 from tahub.accounts.selectors import focal_points_of_country_for
 from tahub.assessments.models import Need, NeedObservation
-from tahub.assistance.selectors import published_requests, requests_of_country_for
 from tahub.assessments.selectors import need_counts_of_country, needs_of_country_for
+from tahub.assistance.selectors import published_requests, requests_of_country_for
 from tahub.offers.selectors import offers_for_country
 from tahub.portal.forms import PartyFilterForm
 from tahub.portal.selectors import public_figures, starting_points_for
