@@ -225,12 +225,13 @@ def _check_attachments(attachments):
 def _route(request, actor, now):
     """Record the routing decided in ``request_file``: the owner, and the active centres serving the
     Party proposed to deliver it."""
+    # tahub routes the request, not the person filing it: these steps have no actor.
     if request.owner is not None:
-        _event(request, RequestEvent.Kind.OWNER, actor, comment=request.owner.full_name or request.owner.email, at=now)
+        _event(request, RequestEvent.Kind.OWNER, None, comment=request.owner.full_name or request.owner.email, at=now)
     centres = RegionalCentre.objects.filter(countries_served=request.country, status=RegionalCentre.Status.ACTIVE)
     for centre in centres.order_by("acronym"):
         CentreRouting.objects.create(request=request, centre=centre)
-        _event(request, RequestEvent.Kind.CENTRE_PROPOSED, actor, comment=centre.acronym or centre.name, at=now)
+        _event(request, RequestEvent.Kind.CENTRE_PROPOSED, None, comment=centre.acronym or centre.name, at=now)
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ The views parse and render; every write is an ``assistance.services`` call, whic
 permission again.
 """
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tahub.assistance import exports, services
@@ -43,15 +46,15 @@ from tahub.assistance.selectors import (
 PAGE_SIZE = 25
 # What a button says for each move (the state the request goes to).
 MOVE_LABELS = {
-    Request.Status.UNDER_REVIEW: _("Start the review"),
-    Request.Status.MORE_INFORMATION: _("Ask the Party for more information"),
-    Request.Status.ACCEPTED: _("Accept the request"),
-    Request.Status.HELP_IDENTIFIED: _("Help identified"),
-    Request.Status.IN_DELIVERY: _("Delivery has started"),
-    Request.Status.COMPLETED: _("Delivery is completed"),
-    Request.Status.CLOSED: _("Close the request"),
-    Request.Status.DECLINED: _("Decline the request"),
-    Request.Status.WITHDRAWN: _("Withdraw the request"),
+    Request.Status.UNDER_REVIEW: gettext_lazy("Start the review"),
+    Request.Status.MORE_INFORMATION: gettext_lazy("Ask the Party for more information"),
+    Request.Status.ACCEPTED: gettext_lazy("Accept the request"),
+    Request.Status.HELP_IDENTIFIED: gettext_lazy("Help identified"),
+    Request.Status.IN_DELIVERY: gettext_lazy("Delivery has started"),
+    Request.Status.COMPLETED: gettext_lazy("Delivery is completed"),
+    Request.Status.CLOSED: gettext_lazy("Close the request"),
+    Request.Status.DECLINED: gettext_lazy("Decline the request"),
+    Request.Status.WITHDRAWN: gettext_lazy("Withdraw the request"),
 }
 
 
@@ -63,8 +66,12 @@ def request_list(request):
     page = Paginator(request_list_for(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The board counts every state under the other filters; its links replace the state chosen.
+    board_query = query.copy()
+    board_query.pop("status", None)
     context = {
-        "form": form, "page": page, "query": query.urlencode(), "board": board_for(request.user, filters),
+        "form": form, "page": page, "query": query.urlencode(), "board_query": board_query.urlencode(),
+        "board": board_for(request.user, replace(filters, status="")),
         "can_file": request_policy.can(request.user, "file"),
     }
     template = "assistance/_request_results.html" if request.htmx else "assistance/request_list.html"
@@ -328,6 +335,7 @@ def attachment_download(request, pk):
 def my_work(request):
     return render(request, "assistance/my_work.html", {
         "sections": my_work_for(request.user), "can_file": request_policy.can(request.user, "file"),
+        "can_dashboard": request_policy.can(request.user, "dashboard"),
     })
 
 
