@@ -303,6 +303,37 @@ API_ROUTES = {
     ),
     ("get", "/api/v1/providers"): Route(everyone(200)),
     ("get", "/api/v1/providers/{provider_id}"): Route(everyone(200), args=(OFFER_PROVIDER,)),
+    # Requests (tests/assistance/test_api.py): as on the pages, but an anonymous caller gets 401. Kenya's focal
+    # point files for Kenya and the Secretariat for any Party; others who may file (Peru, a centre not serving
+    # Kenya) are refused for Kenya.
+    ("get", "/api/v1/requests"): Route({"anonymous": 401, **dict.fromkeys(SIGNED_IN, 200)}),
+    ("post", "/api/v1/requests"): Route(
+        only(["focal_kenya", "secretariat"], 201, denied=403, anonymous=401),
+        data={"country": "KEN", "title": "Customs training", "description": "Spotting illegal traffic.",
+              "themes": ["enforcement.customs"], "kinds": ["training.course"]},
+    ),
+    ("get", "/api/v1/requests/{request_id}"): Route({**kenya_request(200), "anonymous": 401}, args=(REQUEST,)),
+    ("get", "/api/v1/requests/{request_id}/messages"): Route(
+        {**kenya_request(200), "anonymous": 401}, args=(REQUEST,)
+    ),
+    ("post", "/api/v1/requests/{request_id}/messages"): Route(
+        {**kenya_request(201), "contributor_kenya": 403, "anonymous": 401}, args=(REQUEST,), data={"body": "Hello"}
+    ),
+    # Only the region's focal point and the Secretariat start the review; Kenya's people may not.
+    ("post", "/api/v1/requests/{request_id}/moves"): Route(
+        {**kenya_request(403), "rfp_africa": 200, "secretariat": 200, "anonymous": 401}, args=(REQUEST,),
+        data={"to": "under_review", "lock_version": 0},
+    ),
+    # Only Kenya's focal point answers, but no question waits on the submitted request (422).
+    ("post", "/api/v1/requests/{request_id}/answer"): Route(
+        {**kenya_request(403), "focal_kenya": 422, "anonymous": 401}, args=(REQUEST,),
+        data={"body": "The Ministry drafted it.", "lock_version": 0},
+    ),
+    # Feedback waits for the delivery to be completed: nobody may give it on the submitted request.
+    ("post", "/api/v1/requests/{request_id}/feedback"): Route(
+        {**kenya_request(403), "anonymous": 401}, args=(REQUEST,), data={"rating": 5, "need_met": "met"}
+    ),
+    ("get", "/api/v1/published-requests"): Route(everyone(200)),
 }
 
 

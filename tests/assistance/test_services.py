@@ -395,3 +395,20 @@ def test_each_write_leaves_one_history_entry_naming_its_author(personas):
     assert request.history.count() == 2 and request.history.latest().history_user == personas.rfp_africa
     request = request_assign(actor=personas.secretariat, request=request, owner=personas.secretariat)
     assert request.history.count() == 3 and request.history.latest().history_user == personas.secretariat
+
+
+def test_only_the_party_answers_a_question(personas):
+    request = senegal_request(personas)
+    request = request_move(actor=personas.rfp_africa, request=request, to=S.UNDER_REVIEW)
+    request = request_move(actor=personas.rfp_africa, request=request, to=S.MORE_INFORMATION, comment="Which law?")
+    with pytest.raises(PermissionDenied):
+        request_answer(actor=personas.rfp_africa, request=request, body="I answer for them")
+    request.refresh_from_db()
+    assert request.status == S.MORE_INFORMATION and not request.messages.exists()
+
+
+def test_a_country_that_is_not_a_party_cannot_request(personas):
+    outsider = Country.objects.exclude(basel_party="yes").first()
+    with pytest.raises(ValidationError) as refused:
+        request_file(actor=personas.secretariat, country=outsider, data=request_data())
+    assert "country" in refused.value.message_dict

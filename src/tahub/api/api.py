@@ -13,6 +13,8 @@ from tahub.accounts.api import router as accounts_router
 from tahub.assessments.api import problem_details
 from tahub.assessments.api import router as assessments_router
 from tahub.assessments.services.responses import ResponseInvalid, StaleResponse
+from tahub.assistance.api import router as assistance_router
+from tahub.assistance.services import StaleRequest
 from tahub.offers.api import router as offers_router
 from tahub.offers.services import StaleOffer
 from tahub.reference.api import router as reference_router
@@ -71,6 +73,15 @@ def on_stale_offer(request, exc):
     )
 
 
+@api.exception_handler(StaleRequest)
+def on_stale_request(request, exc):
+    return error(
+        request, 409, "conflict",
+        "The request for assistance was changed by someone else since you read it (lock_version is stale); nothing was changed. "
+        "Read it again and repeat your change.",
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
     return error(request, 401, "not_authenticated", "Authentication is required: a valid API token or session.")
@@ -96,3 +107,4 @@ api.add_router("/", reference_router)
 api.add_router("/", accounts_router)
 api.add_router("/", assessments_router)
 api.add_router("/", offers_router)
+api.add_router("/", assistance_router)

@@ -247,6 +247,8 @@ def request_file(*, actor, country, data, co_requesters=(), attachments=(), sour
         by_centre = bool(served) and {country.pk, *(c.pk for c in co_requesters)} <= served
         if not (own or secretariat or by_centre) or (co_requesters and not (secretariat or by_centre)):
             raise PermissionDenied
+    if country.basel_party != country.PartyStatus.PARTY:
+        raise ValidationError({"country": _("Only a Party to the Convention can request assistance.")})
     data = _clean(data)
     _check_attachments(list(attachments))
     now = timezone.now()
@@ -292,8 +294,8 @@ def _locked(request):
 def request_move(*, actor, request, to, comment="", lock_version=None):
     """Move ``request`` to state ``to``, if ``actor`` may; the timeline records who, when and why."""
     request = _locked(request)
-    if lock_version is not None and request.lock_version != lock_version:
-        raise StaleRequest
+    if actor is not None and not request_policy.roles_on(actor, request):
+        raise PermissionDenied
     current = Request.Status(request.status)
     if to not in TRANSITIONS.get(current, {}):
         raise ValidationError(
@@ -302,6 +304,8 @@ def request_move(*, actor, request, to, comment="", lock_version=None):
         )
     if actor is not None and to not in request_policy.allowed_moves(actor, request):
         raise PermissionDenied
+    if lock_version is not None and request.lock_version != lock_version:
+        raise StaleRequest
     comment = strip_html(comment)
     if to in NEEDS_COMMENT and not comment:
         raise ValidationError({"comment": {
@@ -422,6 +426,8 @@ def message_post(*, actor, request, body, attachments=()):
 def request_answer(*, actor, request, body, attachments=(), lock_version=None):
     """The Party answers the question asked: its answer goes into the conversation and the request
     goes back under review."""
+    if actor is not None and "party" not in request_policy.roles_on(actor, request):
+        raise PermissionDenied
     if request.status != Request.Status.MORE_INFORMATION:
         raise ValidationError(_("No question is waiting for an answer on this request."))
     message = message_post(actor=actor, request=request, body=body, attachments=attachments)
