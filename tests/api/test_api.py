@@ -161,3 +161,13 @@ def test_unknown_api_path_and_wrong_method_answer_in_the_error_shape(client):
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
     assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "method_not_allowed"
     assert wrong_method["Allow"] == "GET"
+
+
+def test_each_enumeration_in_the_schema_has_one_meaning(client):
+    """Two models' ``Status`` enums once shared a schema component, so one documented the other's values."""
+    schema = client.get("/api/v1/openapi.json").json()
+    centres = next(p for p in schema["paths"]["/api/v1/centres"]["get"]["parameters"] if p["name"] == "status")
+    needs = next(p for p in schema["paths"]["/api/v1/needs"]["get"]["parameters"] if p["name"] == "status")
+
+    assert "active" in str(centres["schema"]) and "partly_met" not in str(centres["schema"])
+    assert "partly_met" in str(needs["schema"]) and "active" not in str(needs["schema"])

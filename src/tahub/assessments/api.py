@@ -5,7 +5,7 @@ is decided by the policies in ``permissions.py``, never here.
 """
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema, Status
@@ -481,7 +481,8 @@ class NeedQuery(Schema):
     level: NeedObservation.Level | None = Field(None, description="Level of the latest observation")
     country: SearchText = Field("", description="ISO3 code of a Party")
     regional_group: SearchText = Field("", description="UN regional group code, e.g. AFRICA")
-    status: Need.Status | None = None
+    # An inline list of values: the enum's class name (Status) would clash with other models' in the schema.
+    status: Literal[tuple(Need.Status.values)] | None = None  # type: ignore[valid-type]
     kind: SearchText = Field("", description="Code of a kind of help")
     cycle: int | None = Field(None, description="Id of a cycle that observed the need")
 

@@ -1,5 +1,7 @@
 """Read endpoints for reference data: countries, regional groups, centres, themes, kinds of help."""
 
+from typing import Literal
+
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -204,7 +206,8 @@ def list_conventions(request):
 
 @router.get("/centres", response=list[CentreOut], summary="Regional and coordinating centres")
 @paginate(PageNumberPagination)
-def list_centres(request, status: RegionalCentre.Status | None = None):
+def list_centres(request, status: Literal[tuple(RegionalCentre.Status.values)] | None = None):  # type: ignore[valid-type]
+    # An inline list of values: the enum's class name (Status) would clash with other models' in the schema.
     return centre_list_for(request.user, status=status or "")
 
 
