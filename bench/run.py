@@ -61,8 +61,9 @@ CASES = [
     ("healthz", None, "/healthz"),
 ]
 
-# Template context names holding the rows a page shows, in order of preference.
-ROW_KEYS = ("page", "centres", "tokens", "themes", "starting_points")
+# Template context names holding the rows a page shows, in order of preference ("sections": a
+# dict of lists, the rows of "my work").
+ROW_KEYS = ("page", "centres", "tokens", "themes", "starting_points", "sections")
 
 
 def prepare_database():
@@ -165,6 +166,41 @@ def offer_cases():
         ("provider page (UNITAR)", None, f"/offers/providers/{unitar.pk}/"),
         ("my offers (provider)", PROVIDER, "/offers/mine/"),
         ("API offers search", None, "/api/v1/offers?q=training&kind=training"),
+    ]
+
+
+def request_cases():
+    """Pages of requests for assistance, addressed by the ids the seed created; the API list when
+    the API has it."""
+    from django.db.models import Count
+    from django.urls import Resolver404, resolve
+
+    from tahub.assistance.models import Request
+
+    # The Kenyan request with the longest timeline: the heaviest request page of the demo Party.
+    busiest = (
+        Request.objects.filter(country__iso3="KEN")
+        .annotate(entries=Count("events", distinct=True) + Count("messages", distinct=True))
+        .order_by("-entries", "pk").first()
+    )
+    cases = [
+        ("my work (regional focal point, Africa)", REGIONAL_FOCAL_POINT, "/requests/my-work/"),
+        ("my work (Party focal point, Kenya)", PARTY_FOCAL_POINT, "/requests/my-work/"),
+        ("requests list and board (secretariat)", SECRETARIAT, "/requests/"),
+        ("requests list and board, open, Africa, waste (secretariat)", SECRETARIAT,
+         "/requests/?open_only=on&regional_group=AFRICA&theme=waste_management"),
+        ("request page (secretariat)", SECRETARIAT, f"/requests/{busiest.pk}/"),
+        ("request page (Party focal point)", PARTY_FOCAL_POINT, f"/requests/{busiest.pk}/"),
+        ("requests dashboard (secretariat)", SECRETARIAT, "/requests/dashboard/"),
+        ("published requests", None, "/requests/published/"),
+    ]
+    try:
+        resolve("/api/v1/requests")
+    except Resolver404:
+        return cases
+    return cases + [
+        ("API requests (secretariat)", SECRETARIAT, "/api/v1/requests"),
+        ("API requests (token)", TOKEN, "/api/v1/requests"),
     ]
 
 
@@ -292,6 +328,7 @@ def measure_workbooks(repeat):
 def data_sizes():
     from tahub.accounts.models import Membership, Organisation, User
     from tahub.assessments.models import Cycle, Need, NeedObservation, Response
+    from tahub.assistance.models import Request
     from tahub.offers.models import Offer
     from tahub.reference.models import Country, RegionalCentre, Theme
 
@@ -307,6 +344,7 @@ def data_sizes():
         "organisations": Organisation.objects.count(),
         "memberships": Membership.objects.count(),
         "offers": Offer.objects.count(),
+        "requests": Request.objects.count(),
     }
 
 
@@ -344,7 +382,8 @@ def rows_shown(response):
         return 1
     for key in ROW_KEYS:
         if key in context:
-            return len(list(context[key]))
+            rows = context[key]
+            return sum(len(section) for section in rows.values()) if isinstance(rows, dict) else len(list(rows))
     return 1
 
 
@@ -479,6 +518,7 @@ def main(argv=None):
         }
         CASES.extend(assessment_cases())
         CASES.extend(offer_cases())
+        CASES.extend(request_cases())
         clients = make_clients()
         results, failures = measure(clients, args.repeat, args.warmup)
         count_rows(clients, results)

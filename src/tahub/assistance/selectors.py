@@ -55,6 +55,11 @@ def with_list_details(requests, now=None):
     """What a list row shows: the Party, its group, owner, centre, themes and kinds; overdue first
     flag computed by the database."""
     now = now or timezone.now()
+    # A row never shows the long texts: they are left in the database.
+    requests = requests.defer(
+        "description", "expected_outputs", "contribution", "other_providers", "incident_what", "feedback",
+        "decision_reason",
+    )
     return requests.select_related("country__regional_group", "owner", "centre").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.all(), to_attr="theme_list"),
         Prefetch("kinds", queryset=KindOfHelp.objects.all(), to_attr="kind_list"),

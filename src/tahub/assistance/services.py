@@ -445,6 +445,8 @@ def request_feedback(*, actor, request, rating, need_met, comment=""):
     request = _locked(request)
     if actor is not None and not request_policy.can(actor, "feedback", request):
         raise PermissionDenied
+    if request.status != Request.Status.COMPLETED or request.feedback_at is not None:
+        raise ValidationError(_("Feedback is given once, when delivery is completed."))
     errors = {}
     if rating not in (1, 2, 3, 4, 5):
         errors["rating"] = _("Rate the help from 1 (poor) to 5 (excellent).")

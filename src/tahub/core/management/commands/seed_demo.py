@@ -4,6 +4,8 @@ from tahub.accounts.demo import DEMO_PASSWORD, demo_counts, seed_people
 from tahub.assessments.demo import demo_counts as assessment_counts
 from tahub.assessments.demo import seed_cycles
 from tahub.assessments.services.questionnaires import DEFAULT_QUESTIONNAIRE, questionnaire_load
+from tahub.assistance.demo import demo_counts as request_counts
+from tahub.assistance.demo import seed_requests
 from tahub.offers.demo import demo_counts as offer_counts
 from tahub.offers.demo import seed_offers
 from tahub.reference.loading import ReferenceDataError
@@ -26,7 +28,7 @@ class Command(BaseCommand):
             reference_load()
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
-        before = demo_counts() | assessment_counts() | offer_counts()
+        before = demo_counts() | assessment_counts() | offer_counts() | request_counts()
         showcase = seed_people(scale=scale, seed=seed)
         seed_offers(scale=scale, seed=seed)
         questionnaire_load(
@@ -34,7 +36,8 @@ class Command(BaseCommand):
             known_themes=set(Theme.objects.values_list("code", flat=True)),
         )
         seed_cycles(scale=scale, seed=seed)
-        after = demo_counts() | assessment_counts() | offer_counts()
+        seed_requests(scale=scale, seed=seed)  # after the cycles: requests answer the needs they found
+        after = demo_counts() | assessment_counts() | offer_counts() | request_counts()
         for kind, total in after.items():
             self.stdout.write(f"{kind}: {total} ({total - before[kind]} new)")
         if quiet:
