@@ -2,42 +2,19 @@
 move them on and converse, a proposed centre sees them in outline, and the public reads the
 published ones without names or contact details."""
 
-import json
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tahub.accounts.services import api_token_create
 from tahub.assistance.models import Request, RequestMessage
 from tahub.assistance.services import request_file, request_move, routing_take
 from tahub.reference.models import Country
+from tests.api.client import Api
 from tests.assistance.factories import emergency_data, filed, upload
 
 pytestmark = pytest.mark.django_db
 S = Request.Status
-
-
-class Api:
-    """A client calling the API with one person's token (or, for people without API access, their
-    session), or anonymously."""
-
-    def __init__(self, user=None, *, session=False):
-        self.client = Client()
-        self.headers = {}
-        if user is not None and session:
-            self.client.force_login(user)
-        elif user is not None:
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='script')[1]}"}
-
-    def get(self, path, params=None):
-        return self.client.get(f"/api/v1{path}", params or {}, **self.headers)
-
-    def send(self, method, path, body=None):
-        return getattr(self.client, method)(
-            f"/api/v1{path}", data=json.dumps(body or {}), content_type="application/json", **self.headers
-        )
 
 
 def body(**overrides):

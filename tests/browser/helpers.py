@@ -1,9 +1,13 @@
 """Steps shared by the browser tests: signing in, choosing a language, running axe-core."""
 
+import itertools
+import os
+import re
 from pathlib import Path
 
 import axe_playwright_python
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.personas import PASSWORD
 
@@ -49,3 +53,49 @@ def describe_violations(where, violations):
             f"{', '.join(targets)}{more}"
         )
     return "\n".join(lines)
+
+
+# A folder to keep a full-page screenshot of each page axe checks (for looking at them), if set.
+SHOTS = os.environ.get("TAHUB_SCREENSHOTS")
+_SHOT_NUMBERS = itertools.count(1)
+
+
+def pk_of(model, code):
+    return str(model.objects.get(code=code).pk)
+
+
+def browsing_page(new_context, user=None):
+    """A page (signed in as ``user``, if given) that axe can run on; browser errors collected."""
+    page = new_context(bypass_csp=True).new_page()
+    page.errors = []
+    page.on(
+        "console",
+        lambda message: page.errors.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    if user is not None:
+        sign_in(page, user)
+    return page
+
+
+def check_axe(page, where, reports):
+    """Run axe on the page; a description of any violation goes to ``reports``."""
+    if SHOTS:
+        name = re.sub(r"\W+", "-", where).strip("-")
+        page.screenshot(path=os.path.join(SHOTS, f"{next(_SHOT_NUMBERS):02d}-{name}.png"), full_page=True)
+    violations = axe_violations(page)
+    if violations:
+        reports.append(describe_violations(f"{where} ({page.url})", violations))
+
+
+def submit(page, button):
+    with page.expect_navigation():
+        button.click()
+
+
+def main(page):
+    return page.get_by_role("main")
+
+
+def expect_message(page, kind):
+    expect(main(page).locator(f".messages .message-{kind}")).to_have_count(1)

@@ -20,7 +20,14 @@ from playwright.sync_api import expect
 
 from tahub.reference.models import Country, Theme
 from tests.assessments.factories import published_version
-from tests.browser.helpers import axe_violations, describe_violations, sign_in, use_language
+from tests.browser.helpers import (
+    check_axe,
+    expect_message,
+    main,
+    sign_in,
+    submit,
+    use_language,
+)
 
 CYCLES = "/assessments/cycles/"
 LAW_YEAR = "2015"
@@ -45,23 +52,12 @@ def signed_in_page(new_context, site, user, language):
     return page
 
 
-def check_axe(page, where, reports):
-    violations = axe_violations(page)
-    if violations:
-        reports.append(describe_violations(f"{where} ({page.url})", violations))
 
 
-def submit(page, button):
-    with page.expect_navigation():
-        button.click()
 
 
-def main(page):
-    return page.get_by_role("main")
 
 
-def expect_message(page, kind):
-    expect(main(page).locator(f".messages .message-{kind}")).to_have_count(1)
 
 
 def go_to_cycle(page, title):

@@ -22,7 +22,14 @@ from tahub.assessments.models import ProviderInvitation
 from tahub.offers.models import Offer
 from tahub.reference.models import Country, KindOfHelp, Theme
 from tests.assessments.factories import open_cycle
-from tests.browser.helpers import axe_violations, describe_violations, sign_in
+from tests.browser.helpers import (
+    browsing_page,
+    check_axe,
+    expect_message,
+    main,
+    pk_of,
+    submit,
+)
 from tests.offers.factories import published_offer, unitar
 
 CATALOGUE = "/offers/"
@@ -39,41 +46,16 @@ RECEIVED_AS = "Letter of 3 March 2026, ref. UNITAR/CWM/12"
 SURVEY_COMMENT = "Our 2027 programme is being planned; ask us again in the spring."
 
 
-def pk_of(model, code):
-    return str(model.objects.get(code=code).pk)
 
 
-def browsing_page(new_context, user=None):
-    """A page (signed in as ``user``, if given) that axe can run on; browser errors collected."""
-    page = new_context(bypass_csp=True).new_page()
-    page.errors = []
-    page.on(
-        "console",
-        lambda message: page.errors.append(message.text) if message.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    if user is not None:
-        sign_in(page, user)
-    return page
 
 
-def check_axe(page, where, reports):
-    violations = axe_violations(page)
-    if violations:
-        reports.append(describe_violations(f"{where} ({page.url})", violations))
 
 
-def submit(page, button):
-    with page.expect_navigation():
-        button.click()
 
 
-def main(page):
-    return page.get_by_role("main")
 
 
-def expect_message(page, kind):
-    expect(main(page).locator(f".messages .message-{kind}")).to_have_count(1)
 
 
 def offer_link(page, offer_or_pk):

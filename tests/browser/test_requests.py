@@ -15,15 +15,20 @@ that run axe bypass the Content-Security-Policy only so that axe can be injected
 test_accessibility.py).
 """
 
-import itertools
-import os
 import re
 
 from playwright.sync_api import expect
 
 from tahub.assistance.models import Request
 from tahub.reference.models import KindOfHelp, Theme
-from tests.browser.helpers import axe_violations, describe_violations, sign_in
+from tests.browser.helpers import (
+    browsing_page,
+    check_axe,
+    expect_message,
+    main,
+    pk_of,
+    submit,
+)
 
 MY_WORK = "/requests/my-work/"
 NEW = "/requests/new/"
@@ -43,50 +48,18 @@ THEME = "waste_management.ewaste"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ATTACHMENT = {"name": "Letter to the Secretariat.pdf", "mimeType": "application/pdf", "buffer": PDF}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-SHOTS = os.environ.get("TAHUB_SCREENSHOTS")  # a folder, to keep a screenshot of each page checked
-SHOT_NUMBERS = itertools.count(1)
 
 
-def pk_of(model, code):
-    return str(model.objects.get(code=code).pk)
 
 
-def browsing_page(new_context, user=None):
-    """A page (signed in as ``user``, if given) that axe can run on; browser errors collected."""
-    page = new_context(bypass_csp=True).new_page()
-    page.errors = []
-    page.on(
-        "console",
-        lambda message: page.errors.append(message.text) if message.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    if user is not None:
-        sign_in(page, user)
-    return page
 
 
-def check_axe(page, where, reports):
-    if SHOTS:
-        name = re.sub(r"\W+", "-", where).strip("-")
-        page.screenshot(
-            path=os.path.join(SHOTS, f"req-{next(SHOT_NUMBERS):02d}-{name}.png"), full_page=True
-        )
-    violations = axe_violations(page)
-    if violations:
-        reports.append(describe_violations(f"{where} ({page.url})", violations))
 
 
-def submit(page, button):
-    with page.expect_navigation():
-        button.click()
 
 
-def main(page):
-    return page.get_by_role("main")
 
 
-def expect_message(page, kind):
-    expect(main(page).locator(f".messages .message-{kind}")).to_have_count(1)
 
 
 def status_badge(page):

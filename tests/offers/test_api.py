@@ -1,43 +1,21 @@
 """The offers API: public reads that respect visibility, providers' writes with a token, and refusals."""
 
-import json
 from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tahub.accounts.models import Organisation
 from tahub.accounts.roles import Role
-from tahub.accounts.services import api_token_create, membership_grant
+from tahub.accounts.services import membership_grant
 from tahub.offers.models import Offer
 from tahub.offers.services import offer_create
 from tahub.reference.models import Country, KindOfHelp
+from tests.api.client import Api
 from tests.offers.factories import offer_data, published_offer, unitar
 
 pytestmark = pytest.mark.django_db
-
-
-class Api:
-    """A client calling the API with one person's token (or, for people without API access, their
-    session), or anonymously."""
-
-    def __init__(self, user=None, *, session=False):
-        self.client = Client()
-        self.headers = {}
-        if user is not None and session:
-            self.client.force_login(user)
-        elif user is not None:
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='script')[1]}"}
-
-    def get(self, path, params=None):
-        return self.client.get(f"/api/v1{path}", params or {}, **self.headers)
-
-    def send(self, method, path, body=None):
-        return getattr(self.client, method)(
-            f"/api/v1{path}", data=json.dumps(body or {}), content_type="application/json", **self.headers
-        )
 
 
 def _kinds(*codes):

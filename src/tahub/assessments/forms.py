@@ -7,12 +7,9 @@ from tahub.assessments.models import Cycle, Need, NeedObservation, Questionnaire
 from tahub.assessments.selectors import PartyGroup, cycle_list_for, need_party_choices_for
 from tahub.assessments.services.cycles import default_invited_countries
 from tahub.assessments.services.survey import default_invited_providers
+from tahub.core.forms import DateInput
 from tahub.core.i18n import pick
 from tahub.reference.models import Convention, Country, KindOfHelp, RegionalGroup, Theme
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CycleForm(forms.Form):

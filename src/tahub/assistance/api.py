@@ -18,6 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import AwareDatetime
 
 from tahub.api.auth import AUTH_OPTIONAL, AUTH_REQUIRED
+from tahub.api.lookups import rows_by_code
 from tahub.api.types import SearchText
 from tahub.assistance.models import Request
 from tahub.assistance.permissions import request_policy
@@ -393,20 +394,6 @@ class FeedbackIn(Schema):
     comment: str = Field("", max_length=5000)
 
 
-def _unknown(codes):
-    return _("Unknown codes: %(codes)s.") % {"codes": ", ".join(codes)}
-
-
-def _by_code(model, field, codes, name, errors):
-    """The rows of ``model`` named by ``codes``, in the order given; unknown codes go to ``errors``."""
-    wanted = list(dict.fromkeys(codes))
-    found = {getattr(row, field): row for row in model.objects.filter(**{f"{field}__in": wanted})} if wanted else {}
-    unknown = [code for code in wanted if code not in found]
-    if unknown:
-        errors[name] = _unknown(unknown)
-    return [found[code] for code in wanted if code in found]
-
-
 def filing_from(payload):
     """The Party, co-requesters and ``RequestData`` of an API body; every unknown code is reported
     at once (422), nothing is guessed. What the request says is then checked by the service."""
@@ -414,12 +401,12 @@ def filing_from(payload):
     country = Country.objects.filter(iso3=payload.country.upper()).first()
     if country is None:
         errors["country"] = _("No country has the ISO3 code “%(code)s”.") % {"code": payload.country}
-    co_requesters = _by_code(Country, "iso3", [code.upper() for code in payload.co_requesters], "co_requesters", errors)
+    co_requesters = rows_by_code(Country, "iso3", [code.upper() for code in payload.co_requesters], "co_requesters", errors)
     values = payload.model_dump(include=set(RequestIn.model_fields) - {"country", "co_requesters"})
     values.update(
-        themes=_by_code(Theme, "code", payload.themes, "themes", errors),
-        kinds=_by_code(KindOfHelp, "code", payload.kinds, "kinds", errors),
-        conventions=_by_code(Convention, "code", payload.conventions, "conventions", errors),
+        themes=rows_by_code(Theme, "code", payload.themes, "themes", errors),
+        kinds=rows_by_code(KindOfHelp, "code", payload.kinds, "kinds", errors),
+        conventions=rows_by_code(Convention, "code", payload.conventions, "conventions", errors),
     )
     if errors:
         raise ValidationError(errors)

@@ -9,7 +9,7 @@ from tahub.assistance.models import Request
 from tahub.assistance.permissions import centre_ids, party_ids, request_policy
 from tahub.assistance.selectors import AGES, RequestFilters
 from tahub.assistance.services import RequestData
-from tahub.offers.forms import DateInput, _tree_choices
+from tahub.core.forms import DateInput, SectionedForm, tree_choices
 from tahub.offers.models import LANGUAGES, Offer
 from tahub.reference.models import (
     Convention,
@@ -50,7 +50,7 @@ def attachments_field():
     )
 
 
-class RequestForm(forms.Form):
+class RequestForm(SectionedForm, forms.Form):
     """A new request: for the focal point's own Party, or, for the Secretariat and centres, any
     Party they may file for (with co-requesters for a regional request)."""
 
@@ -150,27 +150,11 @@ class RequestForm(forms.Form):
             del self.fields["source_document"]
         kinds = list(KindOfHelp.objects.order_by("order", "code"))
         self.fields["kinds"].queryset = KindOfHelp.objects.all()
-        self.fields["kinds"].choices = _tree_choices(kinds, _("%(name)s (in general)"))
+        self.fields["kinds"].choices = tree_choices(kinds, _("%(name)s (in general)"))
         themes = list(Theme.objects.order_by("order", "code"))
         self.fields["themes"].queryset = Theme.objects.all()
-        self.fields["themes"].choices = _tree_choices(themes, _("%(name)s (the whole theme)"))
+        self.fields["themes"].choices = tree_choices(themes, _("%(name)s (the whole theme)"))
         self.fields["conventions"].queryset = Convention.objects.order_by("order")
-
-    def trees(self):
-        trees = {}
-        for name in ("kinds", "themes"):
-            options = iter(self[name].subwidgets)
-            trees[name] = [(label, [next(options) for _choice in choices]) for label, choices in self.fields[name].choices]
-        return trees
-
-    def sections(self):
-        return [
-            {
-                "key": key, "legend": legend, "help": help_text,
-                "fields": [self[name] for name in names if name in self.fields and not self[name].is_hidden],
-            }
-            for key, legend, help_text, names in self.SECTIONS
-        ]
 
     def chosen_country(self):
         return self.cleaned_data.get("country") or self.fixed_country
@@ -186,13 +170,6 @@ class RequestForm(forms.Form):
             incident_where=data["incident_where"], incident_when=data["incident_when"],
             incident_quantities=data["incident_quantities"], is_public=data["is_public"],
         )
-
-    def add_service_errors(self, error):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 ALL = ("", _("All"))

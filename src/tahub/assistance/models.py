@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tahub.core.models import StoredDocument
 from tahub.offers.models import LANGUAGES, Offer
 
 
@@ -234,25 +235,15 @@ def attachment_path(instance, filename):
     return f"requests/{instance.request_id}/{instance.token}{instance.extension}"
 
 
-class RequestAttachment(models.Model):
+class RequestAttachment(StoredDocument):
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
         RequestMessage, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    token = models.CharField(max_length=32, unique=True)
-    extension = models.CharField(max_length=8)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.filename
+    class Meta(StoredDocument.Meta):
+        pass
 
 
 class ServiceLevel(models.Model):

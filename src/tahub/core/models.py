@@ -1,5 +1,6 @@
 """Shared abstract models."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,24 @@ class LabelledInSixLanguages(models.Model):
 
     class Meta:
         abstract = True
+
+
+class StoredDocument(models.Model):
+    """An uploaded document: checked by ``core.uploads``, stored under a name the server chose
+    (``token`` + ``extension``), shown and downloaded under the name it came with (``filename``)."""
+
+    file = models.FileField(_("file"))
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    token = models.CharField(max_length=32, unique=True)
+    extension = models.CharField(max_length=8)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.filename

@@ -18,6 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tahub.accounts.models import Organisation
 from tahub.api.auth import AUTH_OPTIONAL, AUTH_REQUIRED
+from tahub.api.lookups import rows_by_code, unknown_codes_message
 from tahub.api.types import SearchText
 from tahub.offers.models import LANGUAGES, Offer
 from tahub.offers.permissions import offer_policy, provider_ids
@@ -311,20 +312,6 @@ class WithdrawIn(Schema):
     reason: str = Field(max_length=2000)
 
 
-def _unknown(codes):
-    return _("Unknown codes: %(codes)s.") % {"codes": ", ".join(codes)}
-
-
-def _by_code(model, field, codes, name, errors):
-    """The rows of ``model`` named by ``codes``, in the order given; unknown codes go to ``errors``."""
-    wanted = list(dict.fromkeys(codes))
-    found = {getattr(row, field): row for row in model.objects.filter(**{f"{field}__in": wanted})} if wanted else {}
-    unknown = [code for code in wanted if code not in found]
-    if unknown:
-        errors[name] = _unknown(unknown)
-    return [found[code] for code in wanted if code in found]
-
-
 def offer_data_from(payload):
     """``OfferData`` of an API body; every unknown code is reported at once (422), nothing is guessed.
 
@@ -334,7 +321,7 @@ def offer_data_from(payload):
     languages = {code for code, _label in LANGUAGES}
     unknown_languages = [code for code in dict.fromkeys(payload.languages) if code not in languages]
     if unknown_languages:
-        errors["languages"] = _unknown(unknown_languages)
+        errors["languages"] = unknown_codes_message(unknown_languages)
     if payload.contact_email:
         try:
             validate_email(payload.contact_email)
@@ -342,11 +329,11 @@ def offer_data_from(payload):
             errors["contact_email"] = _("Enter a valid e-mail address.")
     values = payload.model_dump(include=set(OfferIn.model_fields) - {"links"})
     values.update(
-        kinds=_by_code(KindOfHelp, "code", payload.kinds, "kinds", errors),
-        themes=_by_code(Theme, "code", payload.themes, "themes", errors),
-        conventions=_by_code(Convention, "code", payload.conventions, "conventions", errors),
-        eligible_groups=_by_code(RegionalGroup, "code", payload.eligible_groups, "eligible_groups", errors),
-        eligible_countries=_by_code(
+        kinds=rows_by_code(KindOfHelp, "code", payload.kinds, "kinds", errors),
+        themes=rows_by_code(Theme, "code", payload.themes, "themes", errors),
+        conventions=rows_by_code(Convention, "code", payload.conventions, "conventions", errors),
+        eligible_groups=rows_by_code(RegionalGroup, "code", payload.eligible_groups, "eligible_groups", errors),
+        eligible_countries=rows_by_code(
             Country, "iso3", [code.upper() for code in payload.eligible_countries], "eligible_countries", errors
         ),
         links=[(link.title, link.url) for link in payload.links],

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tahub.accounts.models import Organisation
+from tahub.core.forms import DateInput, SectionedForm, tree_choices
 from tahub.offers.models import LANGUAGES, Offer
 from tahub.offers.permissions import offer_policy, provider_ids
 from tahub.offers.services import OfferData
@@ -25,25 +26,7 @@ MIN_LINK_ROWS = 3
 MAX_LINK_ROWS = 20
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-def _tree_choices(nodes, whole):
-    """A two-level tree as grouped choices: a group per top-level node, which is a choice itself
-    (labelled with ``whole``, ``%(name)s`` standing for its label), then its refinements."""
-    children = {}
-    for node in nodes:
-        if node.parent_id is not None:
-            children.setdefault(node.parent_id, []).append(node)
-    return [
-        (top.label, [(top.pk, whole % {"name": top.label}), *[(child.pk, child.label) for child in children.get(top.pk, [])]])
-        for top in nodes
-        if top.parent_id is None
-    ]
-
-
-class OfferForm(forms.Form):
+class OfferForm(SectionedForm, forms.Form):
     """An offer as a provider or the Secretariat writes it. ``offer`` given: the form edits it
     (no provider to choose, the ``lock_version`` it was loaded at travels with the form)."""
 
@@ -149,10 +132,10 @@ class OfferForm(forms.Form):
                 del self.fields["received_as"]
         kinds = list(KindOfHelp.objects.order_by("order", "code"))
         self.fields["kinds"].queryset = KindOfHelp.objects.all()
-        self.fields["kinds"].choices = _tree_choices(kinds, _("%(name)s (in general)"))
+        self.fields["kinds"].choices = tree_choices(kinds, _("%(name)s (in general)"))
         themes = list(Theme.objects.order_by("order", "code"))
         self.fields["themes"].queryset = Theme.objects.all()
-        self.fields["themes"].choices = _tree_choices(themes, _("%(name)s (the whole theme)"))
+        self.fields["themes"].choices = tree_choices(themes, _("%(name)s (the whole theme)"))
         self.fields["conventions"].queryset = Convention.objects.order_by("order")
         self.fields["eligible_groups"].queryset = RegionalGroup.objects.order_by("order")
         self.fields["eligible_countries"].queryset = Country.objects.parties().order_by_name()
@@ -184,24 +167,6 @@ class OfferForm(forms.Form):
     def link_rows(self):
         count = sum(1 for name in self.fields if name.startswith("link_title_"))
         return [(self[f"link_title_{index}"], self[f"link_url_{index}"]) for index in range(count)]
-
-    def trees(self):
-        """The checkboxes of kinds and themes by top-level group: ``{name: [(group label, [options])]}``."""
-        trees = {}
-        for name in ("kinds", "themes"):
-            options = iter(self[name].subwidgets)
-            trees[name] = [(label, [next(options) for _choice in choices]) for label, choices in self.fields[name].choices]
-        return trees
-
-    def sections(self):
-        """The parts of the page, each with its visible bound fields."""
-        return [
-            {
-                "key": key, "legend": legend, "help": help_text,
-                "fields": [self[name] for name in names if name in self.fields and not self[name].is_hidden],
-            }
-            for key, legend, help_text, names in self.SECTIONS
-        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -242,13 +207,6 @@ class OfferForm(forms.Form):
             contact_email=data["contact_email"], visibility=data["visibility"], links=data["links"],
         )
 
-    def add_service_errors(self, error):
-        """Put a service's ValidationError next to the fields it names (the rest above the form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 def offer_initial(offer):

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tahub.core.models import StoredDocument
+
 # Languages an offer may be given in: the six UN languages, then others common in the regions.
 LANGUAGES = [
     ("ar", _("Arabic")),
@@ -189,19 +191,9 @@ def attachment_path(instance, filename):
     return f"offers/{instance.offer_id}/{instance.token}{instance.extension}"
 
 
-class OfferAttachment(models.Model):
+class OfferAttachment(StoredDocument):
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    token = models.CharField(max_length=32, unique=True)
-    extension = models.CharField(max_length=8)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.filename
+    class Meta(StoredDocument.Meta):
+        pass
