@@ -355,3 +355,14 @@ def test_the_published_list_uses_the_same_queries_for_1_and_20_requests(personas
 
     assert queries(Api(), "/published-requests") == one
     assert Api().get("/published-requests").json()["count"] == 20
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_filed_request_cannot_be_rewritten_or_deleted_through_the_api(personas, method):
+    request = filed(personas.focal_kenya)
+
+    response = Api(personas.focal_kenya).send(method, f"/requests/{request.pk}", {"title": "Rewritten", "status": "closed"})
+
+    assert response.status_code == 405
+    request.refresh_from_db()
+    assert request.title == "Inventory of e-waste flows" and request.status == S.SUBMITTED
