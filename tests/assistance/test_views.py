@@ -235,3 +235,18 @@ def test_the_service_levels_are_set_in_the_admin_and_apply_to_new_requests(perso
     })
     assert ServiceLevel.objects.get(pk=level.pk).working_days == 2
     assert level.history.count() >= 1
+
+
+def test_a_request_for_an_offers_help_starts_from_the_offer(personas, client_for):
+    from tests.offers.factories import published_offer
+
+    offer = published_offer(title="E-waste inventory training")
+    offer_page = client_for(personas.focal_kenya).get(offer.get_absolute_url()).content.decode()
+    assert f"/requests/new/?offer={offer.pk}" in offer_page
+
+    form = client_for(personas.focal_kenya).get(f"/requests/new/?offer={offer.pk}").context["form"]
+
+    assert form["title"].value() == "E-waste inventory training"
+    assert set(form["themes"].value()) == set(offer.themes.values_list("pk", flat=True))
+    assert "E-waste inventory training" in form["description"].value()
+    assert client_for(personas.focal_kenya).get("/requests/new/?offer=99999").status_code == 200  # unknown: empty form

@@ -42,6 +42,7 @@ from tahub.assistance.selectors import (
     request_list_for,
     timeline,
 )
+from tahub.offers.selectors import offer_get_for
 
 PAGE_SIZE = 25
 # What a button says for each move (the state the request goes to).
@@ -78,12 +79,32 @@ def request_list(request):
     return render(request, template, context)
 
 
+def _from_offer(request):
+    """What a request for the help of an offer (``?offer=<pk>``, one the person may see) starts with."""
+    pk = request.GET.get("offer", "")
+    if not pk.isdecimal() or len(pk) > 12:
+        return {}
+    try:
+        offer = offer_get_for(request.user, int(pk))
+    except Http404:
+        return {}
+    return {
+        "title": offer.title,
+        "themes": [theme.pk for theme in offer.theme_list],
+        "kinds": [kind.pk for kind in offer.kind_list],
+        "modality": offer.modality,
+        "description": _("We would like to receive the help offered by %(provider)s in “%(title)s” (%(link)s).") % {
+            "provider": offer.provider.name, "title": offer.title, "link": request.build_absolute_uri(offer.get_absolute_url()),
+        },
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request):
     if not request_policy.can(request.user, "file"):
         raise PermissionDenied
-    form = RequestForm(request.POST or None, request.FILES or None, actor=request.user)
+    form = RequestForm(request.POST or None, request.FILES or None, actor=request.user, initial=_from_offer(request))
     if request.method == "POST" and form.is_valid():
         try:
             created = services.request_file(
