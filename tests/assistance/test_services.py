@@ -132,6 +132,9 @@ def test_html_is_stripped_from_the_text(personas):
         ("report.pdf", b"MZ\x90\x00 not a pdf at all"),  # disguised executable
         ("photo.png", b"%PDF-1.4\n%%EOF\n"),  # a PDF pretending to be an image
         ("big.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)),  # over 10 MB
+        ("..\\..\\settings.pdf", b"%PDF-1.4\n%%EOF\n"),  # a path trick in the name
+        ("../../etc/report.pdf", b"%PDF-1.4\n%%EOF\n"),
+        ("report\x00.pdf", b"%PDF-1.4\n%%EOF\n"),
     ],
 )
 def test_a_bad_attachment_refuses_the_request_and_stores_nothing(personas, settings, tmp_path, name, content):
@@ -149,10 +152,10 @@ def test_an_attachment_is_stored_under_a_server_chosen_name(personas, settings, 
     settings.MEDIA_ROOT = tmp_path
     request = request_file(
         actor=personas.focal_kenya, country=Country.objects.get(iso3="KEN"), data=request_data(),
-        attachments=[upload("../../etc/passwd\\..\\Letter to SBC.pdf")],
+        attachments=[upload("Letter to SBC <final>.pdf")],
     )
     attachment = request.attachments.get()
-    assert attachment.filename == "Letter to SBC.pdf"
+    assert attachment.filename == "Letter to SBC final.pdf"
     assert attachment.file.name == f"requests/{request.pk}/{attachment.token}.pdf"
     assert (tmp_path / attachment.file.name).read_bytes().startswith(b"%PDF")
 

@@ -40,9 +40,16 @@ def display_name(name, extension):
 def check_document(upload, *, max_bytes=MAX_ATTACHMENT_BYTES):
     """``(data, extension, content_type)`` of an uploaded document, or ValidationError.
 
-    Refused: more than ``max_bytes``; content that is not one of ``DOCUMENT_TYPES``; a name
-    whose extension says something else than the content.
+    Refused: a name with folder parts (``../``, ``\\``) or control characters; more than
+    ``max_bytes``; content that is not one of ``DOCUMENT_TYPES``; a name whose extension says
+    something else than the content.
     """
+    name = upload.name or ""
+    if re.search(r"[\\/\x00-\x1f\x7f]", name) or not name.strip(". "):
+        raise ValidationError(
+            _("The file's name has folder parts or hidden characters; rename it (for example “report.pdf”) "
+              "and attach it again.")
+        )
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": max_bytes // (1024 * 1024)})
