@@ -287,7 +287,8 @@ def request_file(*, actor, country, data, co_requesters=(), attachments=(), sour
 
 
 def _locked(request):
-    return Request.objects.select_for_update().select_related("country", "owner", "centre").get(pk=request.pk)
+    # Lock the request row only: the owner and centre are outer joins, which PostgreSQL does not lock.
+    return Request.objects.select_for_update(of=("self",)).select_related("country", "owner", "centre").get(pk=request.pk)
 
 
 @transaction.atomic
@@ -369,7 +370,7 @@ def request_propose_centre(*, actor, request, centre):
 @transaction.atomic
 def routing_take(*, actor, routing):
     """Centre staff take the request for their centre: from now on they see it in full."""
-    routing = CentreRouting.objects.select_for_update().select_related("request", "centre").get(pk=routing.pk)
+    routing = CentreRouting.objects.select_for_update(of=("self",)).select_related("request", "centre").get(pk=routing.pk)
     if actor is not None and not routing_policy.can(actor, "take", routing):
         raise PermissionDenied
     request = _locked(routing.request)
@@ -387,7 +388,7 @@ def routing_take(*, actor, routing):
 
 @transaction.atomic
 def routing_decline(*, actor, routing, reason):
-    routing = CentreRouting.objects.select_for_update().select_related("request", "centre").get(pk=routing.pk)
+    routing = CentreRouting.objects.select_for_update(of=("self",)).select_related("request", "centre").get(pk=routing.pk)
     if actor is not None and not routing_policy.can(actor, "decline", routing):
         raise PermissionDenied
     reason = strip_html(reason)
