@@ -250,3 +250,29 @@ def test_a_request_for_an_offers_help_starts_from_the_offer(personas, client_for
     assert set(form["themes"].value()) == set(offer.themes.values_list("pk", flat=True))
     assert "E-waste inventory training" in form["description"].value()
     assert client_for(personas.focal_kenya).get("/requests/new/?offer=99999").status_code == 200  # unknown: empty form
+
+
+def test_the_board_shows_each_open_state_with_its_first_cards_in_constant_queries(personas, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(personas.secretariat)
+    accepted = filed(personas.focal_kenya, title="Accepted one")
+    for to in (S.UNDER_REVIEW, S.ACCEPTED):
+        accepted = request_move(actor=None, request=accepted, to=to)
+    filed(personas.focal_kenya, title="New one")
+
+    def board():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("assistance:request_list"), {"view": "board"})
+        return response, len(captured)
+
+    response, few = board()
+    columns = {status: (count, [r.title for r in cards]) for status, count, cards in response.context["columns"]}
+    assert columns[S.SUBMITTED] == (1, ["New one"]) and columns[S.ACCEPTED] == (1, ["Accepted one"])
+    assert columns[S.IN_DELIVERY] == (0, [])
+    for number in range(12):
+        filed(personas.focal_kenya, title=f"More {number}")
+    response, many = board()
+    count, cards = dict((s, (c, k)) for s, c, k in response.context["columns"])[S.SUBMITTED]
+    assert count == 13 and len(cards) == 8 and many == few

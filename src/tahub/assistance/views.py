@@ -34,6 +34,7 @@ from tahub.assistance.models import Request
 from tahub.assistance.permissions import NEEDS_COMMENT, request_policy, routing_policy
 from tahub.assistance.selectors import (
     attachment_get_for,
+    board_columns_for,
     board_for,
     dashboard,
     my_work_for,
@@ -70,11 +71,14 @@ def request_list(request):
     # The board counts every state under the other filters; its links replace the state chosen.
     board_query = query.copy()
     board_query.pop("status", None)
+    board_query.pop("view", None)
     context = {
         "form": form, "page": page, "query": query.urlencode(), "board_query": board_query.urlencode(),
         "board": board_for(request.user, replace(filters, status="")),
         "can_file": request_policy.can(request.user, "file"),
     }
+    if request.GET.get("view") == "board":
+        context["columns"] = board_columns_for(request.user, replace(filters, status=""))
     template = "assistance/_request_results.html" if request.htmx else "assistance/request_list.html"
     return render(request, template, context)
 
