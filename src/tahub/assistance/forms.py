@@ -7,7 +7,7 @@ from tahub.accounts.models import User
 from tahub.accounts.roles import Role
 from tahub.assistance.models import Request
 from tahub.assistance.permissions import centre_ids, party_ids, request_policy
-from tahub.assistance.selectors import AGES, RequestFilters
+from tahub.assistance.selectors import AGES, RequestFilters, possible_owners
 from tahub.assistance.services import RequestData
 from tahub.core.forms import DateInput, SectionedForm, tree_choices
 from tahub.offers.models import LANGUAGES, Offer
@@ -206,11 +206,7 @@ class RequestFilterForm(forms.Form):
         self.fields["kind"].choices = [ALL] + [
             (k.code, f"{indent}{k.label}" if k.parent_id else k.label) for k in KindOfHelp.objects.order_by("order", "code")
         ]
-        staff = User.objects.filter(
-            is_active=True, memberships__is_active=True,
-            memberships__role__in=[Role.SECRETARIAT, Role.REGIONAL_FOCAL_POINT],
-        ).distinct().order_by("full_name")
-        self.fields["owner"].choices = [ALL] + [(str(u.pk), u.full_name or u.email) for u in staff]
+        self.fields["owner"].choices = [ALL] + [(str(u.pk), u.full_name or u.email) for u in possible_owners()]
         self.fields["centre"].choices = [ALL] + [
             (c.slug, c.acronym or c.name) for c in RegionalCentre.objects.order_by("acronym")
         ]
@@ -258,10 +254,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            is_active=True, memberships__is_active=True,
-            memberships__role__in=[Role.SECRETARIAT, Role.REGIONAL_FOCAL_POINT],
-        ).distinct().order_by("full_name")
+        self.fields["owner"].queryset = possible_owners()
 
 
 class ProposeCentreForm(forms.Form):

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tahub.accounts.actors import is_secretariat
+from tahub.accounts.models import User
 from tahub.accounts.roles import Role
 from tahub.assistance.models import (
     CentreRouting,
@@ -24,6 +25,7 @@ from tahub.assistance.models import (
 )
 from tahub.assistance.permissions import centre_ids, group_ids, party_ids, request_policy
 from tahub.reference.models import KindOfHelp, RegionalGroup, Theme
+from tahub.reference.selectors import code_and_children
 
 # The states a published request is shown in: accepted and still looking for help.
 PUBLISHED_STATES = (Request.Status.ACCEPTED, Request.Status.HELP_IDENTIFIED)
@@ -69,8 +71,12 @@ def with_list_details(requests, now=None):
     )
 
 
-def _code_and_children(model, code):
-    return model.objects.filter(Q(code=code) | Q(parent__code=code)).values("pk")
+def possible_owners():
+    """Who may own a request: the active Secretariat officers and regional focal points, by name."""
+    return User.objects.filter(
+        is_active=True, memberships__is_active=True,
+        memberships__role__in=[Role.SECRETARIAT, Role.REGIONAL_FOCAL_POINT],
+    ).distinct().order_by("full_name", "email")
 
 
 def request_list_for(actor, filters=None, *, now=None):
@@ -91,10 +97,10 @@ def request_list_for(actor, filters=None, *, now=None):
     if f.country:
         requests = requests.filter(country__iso3=f.country.upper())
     if f.theme:
-        through = Request.themes.through.objects.filter(theme__in=_code_and_children(Theme, f.theme))
+        through = Request.themes.through.objects.filter(theme__in=code_and_children(Theme, f.theme))
         requests = requests.filter(pk__in=through.values("request_id"))
     if f.kind:
-        through = Request.kinds.through.objects.filter(kindofhelp__in=_code_and_children(KindOfHelp, f.kind))
+        through = Request.kinds.through.objects.filter(kindofhelp__in=code_and_children(KindOfHelp, f.kind))
         requests = requests.filter(pk__in=through.values("request_id"))
     if f.owner:
         requests = requests.filter(owner_id=f.owner)
@@ -230,10 +236,10 @@ def published_requests(filters=None):
     if f.regional_group:
         requests = requests.filter(country__regional_group__code=f.regional_group)
     if f.theme:
-        through = Request.themes.through.objects.filter(theme__in=_code_and_children(Theme, f.theme))
+        through = Request.themes.through.objects.filter(theme__in=code_and_children(Theme, f.theme))
         requests = requests.filter(pk__in=through.values("request_id"))
     if f.kind:
-        through = Request.kinds.through.objects.filter(kindofhelp__in=_code_and_children(KindOfHelp, f.kind))
+        through = Request.kinds.through.objects.filter(kindofhelp__in=code_and_children(KindOfHelp, f.kind))
         requests = requests.filter(pk__in=through.values("request_id"))
     return requests.select_related("country__regional_group").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.all(), to_attr="theme_list"),

@@ -35,6 +35,7 @@ from tahub.assistance.permissions import (
     request_policy,
     routing_policy,
 )
+from tahub.assistance.selectors import possible_owners
 from tahub.assistance.service_levels import DEFAULTS, add_working_days
 from tahub.core import uploads
 from tahub.core.audit import audited, one_history_entry
@@ -338,8 +339,7 @@ def request_assign(*, actor, request, owner):
     if actor is not None and not request_policy.can(actor, "assign", request):
         raise PermissionDenied
     request = _locked(request)
-    eligible = _active(Role.SECRETARIAT) | _active(Role.REGIONAL_FOCAL_POINT)
-    if not eligible.filter(pk=owner.pk).exists():
+    if not possible_owners().filter(pk=owner.pk).exists():
         raise ValidationError({"owner": _("The owner must be a regional focal point or a Secretariat officer.")})
     request.owner = owner
     request.lock_version += 1

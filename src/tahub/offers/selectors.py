@@ -31,6 +31,7 @@ from tahub.offers.models import Offer, OfferLanguage
 from tahub.offers.permissions import audiences_for, offer_policy, provider_ids
 from tahub.offers.search import search
 from tahub.reference.models import Convention, Country, KindOfHelp, RegionalGroup, Theme
+from tahub.reference.selectors import code_and_children
 
 SORTS = ("relevance", "newest", "ending", "title")
 
@@ -69,10 +70,6 @@ def eligible_for(country):
     return condition
 
 
-def _code_and_children(model, code):
-    return model.objects.filter(Q(code=code) | Q(parent__code=code)).values("pk")
-
-
 def own_party(actor):
     """The Party of a focal point or contributor (the first, if several), whose eligible offers come first."""
     return next(
@@ -94,10 +91,10 @@ def offer_catalogue_for(actor, filters=None):
     statuses = [Offer.Status.PUBLISHED, Offer.Status.CLOSED] if f.include_closed else [Offer.Status.PUBLISHED]
     offers = offer_policy.visible_to(actor).filter(status__in=statuses)
     if f.kind:
-        through = Offer.kinds.through.objects.filter(kindofhelp__in=_code_and_children(KindOfHelp, f.kind))
+        through = Offer.kinds.through.objects.filter(kindofhelp__in=code_and_children(KindOfHelp, f.kind))
         offers = offers.filter(pk__in=through.values("offer_id"))
     if f.theme:
-        through = Offer.themes.through.objects.filter(theme__in=_code_and_children(Theme, f.theme))
+        through = Offer.themes.through.objects.filter(theme__in=code_and_children(Theme, f.theme))
         offers = offers.filter(pk__in=through.values("offer_id"))
     if f.country:
         country = Country.objects.filter(iso3=f.country.upper()).first()
@@ -259,7 +256,7 @@ def _open_offer_counts(actor, kind):
     grouped = offers.values(kind=Coalesce("kinds__parent__code", "kinds__code"), theme=Value("", output_field=CharField()))
     grouped = grouped.annotate(n=Count("pk", distinct=True))
     if kind:
-        of_kind = Offer.kinds.through.objects.filter(kindofhelp__in=_code_and_children(KindOfHelp, kind))
+        of_kind = Offer.kinds.through.objects.filter(kindofhelp__in=code_and_children(KindOfHelp, kind))
         per_theme = offers.filter(pk__in=of_kind.values("offer_id")).values(
             kind=Value(kind, output_field=CharField()), theme=Coalesce("themes__parent__code", "themes__code")
         )

@@ -126,6 +126,11 @@ def kind_of_help_list_for(actor):
     return kind_of_help_policy.visible_to(actor).select_related("parent").order_by("order", "code")
 
 
+def code_and_children(model, code):
+    """The ids of the theme or kind of help ``code`` and of its refinements (a subquery)."""
+    return model.objects.filter(Q(code=code) | Q(parent__code=code)).values("pk")
+
+
 def tree(items):
     """``[(top, [children])]`` from a flat, ordered list of two-level items."""
     children = {}

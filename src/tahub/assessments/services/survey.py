@@ -123,6 +123,12 @@ def survey_send_reminders(*, cycle_id, today=None, force=False):
     return sent
 
 
+def answers_for(actor, organisation_id):
+    """Whether ``actor`` may answer the survey for the organisation: one of its people, or the
+    Secretariat recording an answer received by letter or e-mail (``actor`` None: the system)."""
+    return actor is None or is_secretariat(actor) or organisation_id in scope_ids(actor, Role.PROVIDER, "organisation")
+
+
 def survey_invitation_for_offer(*, actor, cycle, provider):
     """The invitation under which ``actor`` reports an offer of ``provider`` in ``cycle``'s survey.
 
@@ -135,7 +141,7 @@ def survey_invitation_for_offer(*, actor, cycle, provider):
             {"survey_cycle": _("%(provider)s is not invited to this cycle's available-assistance survey.")
              % {"provider": provider.name}}
         )
-    if actor is not None and not (is_secretariat(actor) or provider.pk in scope_ids(actor, Role.PROVIDER, "organisation")):
+    if not answers_for(actor, provider.pk):
         raise PermissionDenied
     if cycle.status != Cycle.Status.OPEN:
         raise ValidationError({"survey_cycle": _("The survey of this cycle is not open.")})
@@ -157,9 +163,7 @@ def survey_declare_no_new_offers(*, actor, invitation, comment=""):
     invitation = ProviderInvitation.objects.select_for_update().select_related("cycle", "organisation").get(
         pk=invitation.pk
     )
-    if actor is not None and not (
-        is_secretariat(actor) or invitation.organisation_id in scope_ids(actor, Role.PROVIDER, "organisation")
-    ):
+    if not answers_for(actor, invitation.organisation_id):
         raise PermissionDenied
     if invitation.cycle.status != Cycle.Status.OPEN:
         raise ValidationError(_("The survey of this cycle is not open."))
