@@ -204,6 +204,62 @@ def request_cases():
     ]
 
 
+def matching_cases():
+    """The need and the request with the most suggestions: their pages carry the suggestions panel."""
+    from django.db.models import Count
+
+    from tahub.matching.models import Match
+
+    cases = []
+    for field, label, prefix in (("need", "need page with suggestions", "/assessments/needs/"),
+                                 ("request", "request page with suggestions", "/requests/")):
+        busiest = (
+            Match.objects.suggested().filter(**{f"{field}__isnull": False}).values(field)
+            .annotate(n=Count("pk")).order_by("-n", field).first()
+        )
+        if busiest:
+            cases.append((f"{label} (secretariat)", SECRETARIAT, f"{prefix}{busiest[field]}/"))
+    return cases
+
+
+def measure_matching(repeat):
+    """A full recompute (time, then peak traced memory in a second run), and the rescoring after one
+    offer changes (``repeat`` different offers, each edited then rescored as the task does)."""
+    import tracemalloc
+
+    from tahub.matching import features
+    from tahub.matching.models import TextVector
+    from tahub.matching.services import match_all, match_rescore
+    from tahub.offers.models import Offer
+
+    ref = features.Reference()
+    offers = len(features.open_offers(ref, weigh=False).keys)
+    subjects = len(features.all_subjects(ref, weigh=False).keys)
+    TextVector.objects.all().delete()  # from nothing: every text vectorised again
+    started = time.perf_counter()
+    match_all()
+    cold_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    counts = match_all()
+    full_seconds = time.perf_counter() - started
+    tracemalloc.start()
+    match_all()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    timings = []
+    for offer in Offer.objects.open_now().order_by("pk")[:max(1, repeat)]:
+        Offer.objects.filter(pk=offer.pk).update(description=offer.description + " Updated.")
+        started = time.perf_counter()
+        match_rescore(offers=[offer.pk])
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "open_offers": offers, "subjects": subjects, "pairs": offers * subjects, "suggestions": counts["suggestions"],
+        "cold_seconds": round(cold_seconds, 1), "full_seconds": round(full_seconds, 1), "peak_mib": round(peak / 2**20, 1),
+        "one_offer_median_ms": round(statistics.median(timings), 1), "one_offer_max_ms": round(timings[-1], 1),
+    }
+
+
 def measure_downloads(repeat):
     """Server time of downloading the whole public catalogue (every offer, closed ones too) as CSV
     and XLSX, the streamed body read to its end."""
@@ -483,6 +539,21 @@ def print_table(meta, results):
         )
     if any(result["queries_vary"] for result in results):
         print("* the number of queries varied between requests; the largest is shown")
+    matching = meta.get("matching")
+    if matching:
+        print()
+        print(
+            f"matching: {matching['subjects']} open needs and accepted requests × {matching['open_offers']} open offers "
+            f"= {matching['pairs']} pairs; {matching['suggestions']} suggestions kept"
+        )
+        print(
+            f"  full recompute: {matching['cold_seconds']} s with every text vectorised again, "
+            f"{matching['full_seconds']} s with the kept vectors; peak traced memory {matching['peak_mib']} MiB"
+        )
+        print(
+            f"  rescoring after one offer changes: median {matching['one_offer_median_ms']} ms, "
+            f"slowest {matching['one_offer_max_ms']} ms"
+        )
 
 
 def main(argv=None):
@@ -519,6 +590,7 @@ def main(argv=None):
         CASES.extend(assessment_cases())
         CASES.extend(offer_cases())
         CASES.extend(request_cases())
+        CASES.extend(matching_cases())
         clients = make_clients()
         results, failures = measure(clients, args.repeat, args.warmup)
         count_rows(clients, results)
@@ -533,6 +605,7 @@ def main(argv=None):
         download_results, download_failures = measure_downloads(max(1, min(args.repeat, 5)))
         results.extend(download_results)
         failures.extend(download_failures)
+        meta["matching"] = measure_matching(max(1, min(args.repeat, 10)))
     finally:
         clean_up()
 

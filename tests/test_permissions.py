@@ -83,6 +83,18 @@ PUBLISHED_REQUEST = "published-request"
 # UNITAR's invitation to the open cycle's available-assistance survey.
 SURVEY_INVITATION = "unitar-survey-invitation"
 KENYA_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "secretariat"]
+# A suggested match of Kenya's need with the public offer (internal: the Secretariat and Africa's
+# regional focal point see it); a conveyed match of Kenya's request with it (both sides see it); a
+# confirmed match of Peru's published request with it, ready to convey; the unsubscribe token of an alert.
+SUGGESTION = "kenya-need-suggestion"
+CONVEYED = "kenya-request-conveyed-match"
+CONFIRMED = "peru-request-confirmed-match"
+ALERT_TOKEN = "kenya-alert-token"
+CONVEYED_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "provider_unitar", "secretariat"]
+
+
+def readers(names, status, *, anonymous=302, others=404):
+    return {name: anonymous if name == "anonymous" else status if name in names else others for name in PERSONAS}
 
 
 def kenya_request(status):
@@ -238,6 +250,23 @@ HTML_ROUTES = {
         kenya_request(403), method="post", args=(REQUEST, ROUTING), data={"reason": "No expert"}
     ),
     "assistance:attachment_download": Route(kenya_request(200), args=(REQUEST_ATTACHMENT,)),
+    "matching:match_list": Route(signed_in_only(200)),
+    "matching:match_detail": Route(readers(CONVEYED_READERS, 200), args=(CONVEYED,)),
+    # Only the Secretariat decides on a need's suggestions; Africa's regional focal point sees them.
+    "matching:match_action": Route(
+        {**readers(["rfp_africa"], 403), "secretariat": 302}, method="post", args=(SUGGESTION,), data={"action": "confirm"}
+    ),
+    "matching:match_add": Route(
+        {**readers(KENYA_READERS, 403), "secretariat": 302}, method="post", args=("need", NEED),
+        data={"offer": PUBLIC_OFFER},
+    ),
+    "matching:match_answer": Route(
+        {**readers(CONVEYED_READERS, 403), "focal_kenya": 302, "secretariat": 302}, method="post", args=(CONVEYED,),
+        data={"side": "party", "answer": "pursue"},
+    ),
+    "matching:alerts": Route(signed_in_only(200)),
+    # The link in each alert e-mail works without signing in.
+    "matching:alert_unsubscribe": Route(everyone(200), args=(ALERT_TOKEN,)),
     # The open cycle's available-assistance survey asks UNITAR: its people answer (the Secretariat may
     # record an answer for it); nobody else learns of the invitation.
     "offers:survey_answer": Route(
@@ -334,6 +363,38 @@ API_ROUTES = {
         {**kenya_request(403), "anonymous": 401}, args=(REQUEST,), data={"rating": 5, "need_met": "met"}
     ),
     ("get", "/api/v1/published-requests"): Route(everyone(200)),
+    ("get", "/api/v1/needs/{need_id}/suggestions"): Route(
+        {**readers(KENYA_READERS, 403, anonymous=401), "secretariat": 200}, args=(NEED,)
+    ),
+    ("get", "/api/v1/requests/{request_id}/suggestions"): Route(
+        {**readers(KENYA_READERS, 403, anonymous=401), "rfp_africa": 200, "secretariat": 200}, args=(REQUEST,)
+    ),
+    ("post", "/api/v1/needs/{need_id}/matches"): Route(
+        {**readers(KENYA_READERS, 403, anonymous=401), "secretariat": 201}, args=(NEED,), data={"offer": PUBLIC_OFFER}
+    ),
+    # Kenya's request is only submitted: not matched until accepted.
+    ("post", "/api/v1/requests/{request_id}/matches"): Route(
+        {**readers(KENYA_READERS, 403, anonymous=401), "rfp_africa": 422, "secretariat": 422}, args=(REQUEST,),
+        data={"offer": PUBLIC_OFFER},
+    ),
+    ("get", "/api/v1/matches"): Route({**everyone(200), "anonymous": 401}),
+    ("get", "/api/v1/matches/{match_id}"): Route(readers(CONVEYED_READERS, 200, anonymous=401), args=(CONVEYED,)),
+    ("post", "/api/v1/matches/{match_id}/confirm"): Route(
+        {**readers(["rfp_africa"], 403, anonymous=401), "secretariat": 200}, args=(SUGGESTION,)
+    ),
+    ("post", "/api/v1/matches/{match_id}/dismiss"): Route(
+        {**readers(["rfp_africa"], 403, anonymous=401), "secretariat": 200}, args=(SUGGESTION,),
+        data={"reason": "Not what Kenya asked for"},
+    ),
+    ("post", "/api/v1/matches/{match_id}/convey"): Route(readers(["secretariat"], 200, anonymous=401), args=(CONFIRMED,)),
+    ("post", "/api/v1/matches/{match_id}/provider-answer"): Route(
+        {**readers(CONVEYED_READERS, 403, anonymous=401), "provider_unitar": 200, "secretariat": 200}, args=(CONVEYED,),
+        data={"answer": "interested"},
+    ),
+    ("post", "/api/v1/matches/{match_id}/party-answer"): Route(
+        {**readers(CONVEYED_READERS, 403, anonymous=401), "focal_kenya": 200, "secretariat": 200}, args=(CONVEYED,),
+        data={"answer": "pursue"},
+    ),
 }
 
 
@@ -386,14 +447,16 @@ def objects(personas, kenya_token, settings, tmp_path):
     draft_offer = offer_create(actor=None, provider=offer.provider, data=offer_data(title="Draft workshop"))
     settings.MEDIA_ROOT = tmp_path
     pdf = SimpleUploadedFile("programme.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    need = need_record(
+        actor=None, country=kenya, theme=Theme.objects.get(code="legal"), level="high", source=Need.Source.MEETING
+    )
+    requests = _requests(personas)
     return {
         TOKEN: kenya_token,
         CYCLE: cycle,
         INVITATION: cycle.invitations.get(country=kenya),
         RESPONSE: response,
-        NEED: need_record(
-            actor=None, country=kenya, theme=Theme.objects.get(code="legal"), level="high", source=Need.Source.MEETING
-        ),
+        NEED: need,
         VERSION: cycle.version,
         DRAFT_VERSION: questionnaire_version_copy(actor=None, version=cycle.version),
         PUBLIC_OFFER: offer,
@@ -401,7 +464,26 @@ def objects(personas, kenya_token, settings, tmp_path):
         DRAFT_OFFER: draft_offer,
         DRAFT_ATTACHMENT: offer_attach(actor=personas.provider_unitar, offer=draft_offer, upload=pdf),
         SURVEY_INVITATION: cycle.provider_invitations.get(organisation=offer.provider),
-        **_requests(personas),
+        **requests,
+        **_matches(personas, offer, need, requests),
+    }
+
+
+def _matches(personas, offer, need, requests):
+    from types import SimpleNamespace
+
+    from tahub.matching.models import AlertSubscription, Match
+
+    kenya, peru = requests[REQUEST], requests[PUBLISHED_REQUEST]
+    subscription = AlertSubscription.objects.create(user=personas.focal_kenya, kind=AlertSubscription.Kind.OFFERS_FOR_PARTY)
+    return {
+        SUGGESTION: Match.objects.create(need=need, offer=offer, country=need.country, score=0.7),
+        CONVEYED: Match.objects.create(
+            request=kenya, offer=offer, country=kenya.country, score=0.7, status=Match.Status.CONVEYED,
+            conveyed_by=personas.secretariat,
+        ),
+        CONFIRMED: Match.objects.create(request=peru, offer=offer, country=peru.country, score=0.7, status=Match.Status.CONFIRMED),
+        ALERT_TOKEN: SimpleNamespace(pk=subscription.token),
     }
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tahub.assessments",
     "tahub.offers",
     "tahub.assistance",
+    "tahub.matching",
     "tahub.portal",
     "tahub.api",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("tahub.assessments.urls")),
     path("offers/", include("tahub.offers.urls")),
     path("requests/", include("tahub.assistance.urls")),
+    path("matches/", include("tahub.matching.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

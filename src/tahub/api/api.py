@@ -15,6 +15,7 @@ from tahub.assessments.api import router as assessments_router
 from tahub.assessments.services.responses import ResponseInvalid, StaleResponse
 from tahub.assistance.api import router as assistance_router
 from tahub.assistance.services import StaleRequest
+from tahub.matching.api import router as matching_router
 from tahub.offers.api import router as offers_router
 from tahub.offers.services import StaleOffer
 from tahub.reference.api import router as reference_router
@@ -108,3 +109,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", assessments_router)
 api.add_router("/", offers_router)
 api.add_router("/", assistance_router)
+api.add_router("/", matching_router)

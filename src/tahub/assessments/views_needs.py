@@ -13,6 +13,7 @@ from tahub.assessments.models import Need, NeedObservation
 from tahub.assessments.permissions import need_policy
 from tahub.assessments.selectors import need_get_for, need_list_for
 from tahub.assessments.services import needs as need_services
+from tahub.matching.selectors import match_panel_context
 
 
 def _labels():
@@ -47,6 +48,7 @@ def need_detail(request, pk):
         "can_set_status": need_policy.can(request.user, "set_status", need),
         "status_form": NeedStatusForm(initial={"status": need.status}),
         **_labels(),
+        **match_panel_context(request.user, need),
     }
     return render(request, "assessments/need_detail.html", context)
 

@@ -43,6 +43,7 @@ from tahub.assistance.selectors import (
     request_list_for,
     timeline,
 )
+from tahub.matching.selectors import match_panel_context
 from tahub.offers.selectors import offer_get_for
 
 PAGE_SIZE = 25
@@ -154,6 +155,7 @@ def _detail(request, item, **forms):
         "decline_form": DeclineRoutingForm(),
         "need_form": LinkNeedForm(country=item.country, initial={"need": item.need_id}),
         "move_error": forms.get("move_error"),
+        **(match_panel_context(actor, item) if full else {}),
     }
     return render(request, "assistance/request_detail.html", context)
 

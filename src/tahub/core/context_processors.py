@@ -21,6 +21,8 @@ def navigation(request):
             items.append((_("My offers"), reverse("offers:my_offers")))
         if roles_of(user) & {Role.SECRETARIAT, Role.REGIONAL_FOCAL_POINT, Role.CENTRE_STAFF, Role.PARTY_FOCAL_POINT}:
             items.append((_("Requests"), reverse("assistance:my_work")))
+        if roles_of(user) & {Role.SECRETARIAT, Role.REGIONAL_FOCAL_POINT, Role.CENTRE_STAFF, Role.PARTY_FOCAL_POINT, Role.PROVIDER}:
+            items.append((_("Matches"), reverse("matching:match_list")))
         items.append((_("People"), reverse("accounts:people_list")))
         if has_perm(user, Perm.USE_API):
             items.append((_("API tokens"), reverse("accounts:token_list")))

@@ -6,6 +6,8 @@ from tahub.assessments.demo import seed_cycles
 from tahub.assessments.services.questionnaires import DEFAULT_QUESTIONNAIRE, questionnaire_load
 from tahub.assistance.demo import demo_counts as request_counts
 from tahub.assistance.demo import seed_requests
+from tahub.matching import hooks
+from tahub.matching.demo import seed_matches
 from tahub.offers.demo import demo_counts as offer_counts
 from tahub.offers.demo import seed_offers
 from tahub.reference.loading import ReferenceDataError
@@ -29,14 +31,17 @@ class Command(BaseCommand):
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
         before = demo_counts() | assessment_counts() | offer_counts() | request_counts()
-        showcase = seed_people(scale=scale, seed=seed)
-        seed_offers(scale=scale, seed=seed)
-        questionnaire_load(
-            actor=None, source=DEFAULT_QUESTIONNAIRE, publish=True,
-            known_themes=set(Theme.objects.values_list("code", flat=True)),
-        )
-        seed_cycles(scale=scale, seed=seed)
-        seed_requests(scale=scale, seed=seed)  # after the cycles: requests answer the needs they found
+        with hooks.paused():  # one full scoring run at the end instead of one per record
+            showcase = seed_people(scale=scale, seed=seed)
+            seed_offers(scale=scale, seed=seed)
+            questionnaire_load(
+                actor=None, source=DEFAULT_QUESTIONNAIRE, publish=True,
+                known_themes=set(Theme.objects.values_list("code", flat=True)),
+            )
+            seed_cycles(scale=scale, seed=seed)
+            seed_requests(scale=scale, seed=seed)  # after the cycles: requests answer the needs they found
+            matched = seed_matches(seed=seed)
+        self.stdout.write(f"matching: {matched['suggestions']} suggestions, {matched['conveyed']} conveyed in the demo")
         after = demo_counts() | assessment_counts() | offer_counts() | request_counts()
         for kind, total in after.items():
             self.stdout.write(f"{kind}: {total} ({total - before[kind]} new)")
