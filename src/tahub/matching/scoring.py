@@ -224,7 +224,11 @@ def reasons(subject, offer, values, relations):
     elif values["theme"] > 0:
         areas = {relations.parent_code.get(code) or code for code in s_themes}
         found.append({"factor": "theme", "fit": "area", "themes": sorted(areas)})
-    shared_kinds = sorted(set(s_kinds) & set(o_kinds))
+    # Kind codes are dotted: "training.course" refines "training", and counts for it.
+    shared_kinds = sorted({
+        max(o, s, key=len) for o in o_kinds for s in s_kinds
+        if o == s or o.startswith(f"{s}.") or s.startswith(f"{o}.")
+    })
     if shared_kinds:
         found.append({"factor": "kinds", "kinds": shared_kinds})
     if level:
