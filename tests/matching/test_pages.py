@@ -113,3 +113,50 @@ def test_adding_an_offer_by_hand_from_the_page(kenya, personas, client_for):
 
     match = Match.objects.get(request=kenya["request"], offer=extra)
     assert (match.status, match.origin) == ("confirmed", "manual")
+
+
+def test_extra_fields_posted_with_an_answer_change_nothing_else(kenya, personas, client_for):
+    from tahub.matching.conveying import match_convey
+    from tahub.matching.services import match_confirm
+
+    match = Match.objects.filter(need=kenya["need"]).first()
+    match = match_convey(actor=personas.secretariat, match=match_confirm(actor=personas.secretariat, match=match))
+    score, offer_id = match.score, match.offer_id
+
+    client_for(personas.focal_kenya).post(reverse("matching:match_answer", args=[match.pk]), {
+        "side": "party", "answer": "pursue", "status": "dismissed", "score": "0.01", "offer": kenya["offers"][2].pk,
+        "country": "1", "provider_answer": "unable", "conveyed_by": personas.focal_kenya.pk,
+    })
+
+    match.refresh_from_db()
+    assert (match.party_answer, match.status, match.score, match.offer_id) == ("pursue", "conveyed", score, offer_id)
+    assert (match.provider_answer, match.conveyed_by) == ("", personas.secretariat)
+
+
+def test_each_decision_is_one_history_entry_with_its_actor(kenya, personas):
+    from tahub.matching.conveying import match_answer_party, match_convey
+    from tahub.matching.services import match_confirm
+
+    match = Match.objects.filter(need=kenya["need"]).first()
+    match = match_confirm(actor=personas.secretariat, match=match)
+    match = match_convey(actor=personas.secretariat, match=match)
+    match_answer_party(actor=personas.focal_kenya, match=match, answer="pursue")
+
+    entries = list(match.history.order_by("history_id").values_list("status", "party_answer", "history_user"))
+    assert entries == [
+        ("confirmed", "", personas.secretariat.pk), ("conveyed", "", personas.secretariat.pk),
+        ("conveyed", "pursue", personas.focal_kenya.pk),
+    ]
+
+
+def test_no_party_sees_another_partys_matches(kenya, personas, client_for):
+    from tahub.matching.conveying import match_convey
+    from tahub.matching.services import match_confirm
+
+    for match in Match.objects.filter(need=kenya["need"])[:2]:
+        match_convey(actor=personas.secretariat, match=match_confirm(actor=personas.secretariat, match=match))
+
+    peru = client_for(personas.focal_peru)
+    assert "E-waste training" not in peru.get(reverse("matching:match_list")).content.decode()
+    kenya_page = client_for(personas.focal_kenya).get(reverse("matching:match_list")).content.decode()
+    assert kenya_page.count("E-waste training") == 2

@@ -16,7 +16,8 @@ from tahub.assistance.selectors import request_get_for
 from tahub.matching import alerts as alert_services
 from tahub.matching import conveying, services
 from tahub.matching.forms import ActionForm, AddForm, AlertForm, PartyAnswerForm, ProviderAnswerForm
-from tahub.matching.models import AlertSubscription, ConveyedMessage, Match
+from tahub.accounts.actors import is_secretariat
+from tahub.matching.models import AlertSubscription, ConveyedMessage, Match, MatchingIndex
 from tahub.matching.permissions import match_policy
 from tahub.matching.selectors import match_get_for, match_list_for
 from tahub.offers.models import Offer
@@ -45,6 +46,7 @@ def match_list(request):
     return render(request, "matching/match_list.html", {
         "page": page, "status": status, "statuses": Match.Status.choices, "query": f"status={status}" if status else "",
         "can_alert": bool(alert_services.alert_kinds_for(request.user)),
+        "last_run": MatchingIndex.objects.order_by("-pk").first() if is_secretariat(request.user) else None,
     })
 
 
