@@ -166,3 +166,16 @@ def test_coverage_counts_offers_above_the_threshold(world):
     Weights.objects.update(threshold=0.99)
     match_all(today=date(2026, 12, 1))
     assert set(uncovered_needs()) == {s for s in world["subjects"][:4]}
+
+
+def test_the_next_best_offer_takes_the_place_a_withdrawn_one_leaves(world, personas):
+    Weights.objects.update(per_subject=1)
+    match_all(today=date(2026, 12, 1))
+    kenya_need = world["subjects"][0]
+    best = Match.objects.get(need=kenya_need)
+
+    offer_withdraw(actor=personas.secretariat, offer=best.offer, reason="Cancelled")
+    match_rescore(offers=[best.offer_id], today=date(2026, 12, 1))
+
+    replacement = Match.objects.get(need=kenya_need)
+    assert replacement.offer_id != best.offer_id

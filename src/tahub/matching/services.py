@@ -22,6 +22,7 @@ from tahub.matching import text as texts
 from tahub.matching.models import Coverage, Match, MatchingIndex, Weights
 from tahub.matching.permissions import match_policy
 from tahub.matching.scoring import rank
+from tahub.offers.models import Offer
 from tahub.offers.services import strip_html
 
 SUBJECT_MODEL = {"need": Need, "request": Request}
@@ -29,6 +30,11 @@ SUBJECT_MODEL = {"need": Need, "request": Request}
 
 def _silent(*_args, **_kwargs):
     return None
+
+
+def _key(need_id, request_id):
+    """A match's subject as the scorer names it: ("need", pk) or ("request", pk)."""
+    return ("need", need_id) if need_id else ("request", request_id)
 
 
 def _forget(suggestions):
@@ -59,7 +65,7 @@ def _decided_pairs(keys=None, offers=None):
         decided = decided.filter(offer__in=offers)
     pairs = set()
     for need, request, offer in decided.values_list("need_id", "request_id", "offer_id"):
-        pairs.add((("need", need) if need else ("request", request), offer))
+        pairs.add((_key(need, request), offer))
     return pairs
 
 
@@ -99,7 +105,7 @@ def _suggested_since():
     """When each current suggestion was first made ((subject key, offer) → moment), kept across runs
     so that alerts tell only what is new."""
     return {
-        ((("need", need) if need else ("request", request)), offer): created
+        (_key(need, request), offer): created
         for need, request, offer, created in Match.objects.suggested().values_list("need_id", "request_id", "offer_id", "created_at")
     }
 
@@ -163,14 +169,33 @@ def match_all(*, progress=_silent, today=None):
 
 def match_rescore(*, offers=(), needs=(), requests=(), today=None):
     """Rescore what changed: these offers against every subject, and these needs and requests
-    against every offer. Falls back on ``match_all`` before the first full run."""
-    idf = features.idf()
-    if idf is None:
+    against every offer. What is no longer open loses its suggestions at once (and the places a
+    closed offer held go to the next best offers). Falls back on ``match_all`` before the first
+    full run."""
+    today = today or timezone.localdate()
+    counts = {"offers": 0, "subjects": 0, "suggestions": 0}
+    live_offers = list(Offer.objects.open_on(today).filter(pk__in=list(offers)).values_list("pk", flat=True))
+    live_needs = list(Need.objects.filter(pk__in=list(needs), status__in=features.NEED_STATES).values_list("pk", flat=True))
+    live_requests = list(
+        Request.objects.filter(pk__in=list(requests), status__in=features.REQUEST_STATES).values_list("pk", flat=True)
+    )
+    gone_offers = sorted(set(offers) - set(live_offers))
+    with transaction.atomic():
+        left = {key for key, _offer, _created, _score in _previous_rows(gone_offers)}
+        _forget(Match.objects.filter(offer__in=gone_offers))
+        for field, gone in (("need", set(needs) - set(live_needs)), ("request", set(requests) - set(live_requests))):
+            _forget(Match.objects.filter(**{f"{field}__in": gone}))
+            Coverage.objects.filter(**{f"{field}__in": gone}).delete()
+    # The subjects a closed offer left are scored again: their next best offer takes its place.
+    needs = sorted(set(live_needs) | {pk for kind, pk in left if kind == "need"})
+    requests = sorted(set(live_requests) | {pk for kind, pk in left if kind == "request"})
+    offers = live_offers
+    if not (offers or needs or requests):
+        return counts
+    if features.idf() is None:
         return match_all(today=today)
     weights = Weights.current()
     ref = features.Reference()
-    today = today or timezone.localdate()
-    counts = {"offers": 0, "subjects": 0, "suggestions": 0}
     if needs or requests:
         subjects = features.all_subjects(ref, need_pks=list(needs), request_pks=list(requests))
         everything = features.open_offers(ref, today=today)
@@ -245,12 +270,19 @@ def _rescore_offers(ref, weights, offer_pks, today):
                 _forget(Match.objects.filter(pk=lowest.pk))
         _insert(new)
         _adjust_coverage(previous, ranking, weights.threshold)
+    # A subject these offers left has a free place: its next best offer takes it.
+    lost = {key for key, _offer, _created, _score in previous} - {_key(m.need_id, m.request_id) for m in new}
+    if lost:
+        match_rescore(
+            needs=[pk for kind, pk in lost if kind == "need"], requests=[pk for kind, pk in lost if kind == "request"],
+            today=today,
+        )
     return len(new)
 
 
 def _previous_rows(offer_pks):
     return [
-        ((("need", need) if need else ("request", request)), offer, created, score)
+        (_key(need, request), offer, created, score)
         for need, request, offer, created, score in Match.objects.suggested().filter(offer__in=offer_pks)
         .values_list("need_id", "request_id", "offer_id", "created_at", "score")
     ]

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tahub.accounts.actors import is_secretariat
 from tahub.assessments.selectors import need_get_for
 from tahub.assistance.selectors import request_get_for
 from tahub.matching import alerts as alert_services
 from tahub.matching import conveying, services
 from tahub.matching.forms import ActionForm, AddForm, AlertForm, PartyAnswerForm, ProviderAnswerForm
-from tahub.accounts.actors import is_secretariat
 from tahub.matching.models import AlertSubscription, ConveyedMessage, Match, MatchingIndex
 from tahub.matching.permissions import match_policy
 from tahub.matching.selectors import match_get_for, match_list_for
