@@ -148,7 +148,7 @@ def request_add(request, request_id: int, payload: AddIn):
             summary="The matches the caller works on: conveyed ones for Parties and providers")
 @paginate(PageNumberPagination)
 def list_matches(request, status: MatchStatus | None = None):
-    return list(match_list_for(request.user, status=status or ""))
+    return match_list_for(request.user, status=status or "")
 
 
 @router.get("/matches/{match_id}", response=MatchOut, auth=AUTH_REQUIRED, summary="One match")
