@@ -179,3 +179,18 @@ def test_the_next_best_offer_takes_the_place_a_withdrawn_one_leaves(world, perso
 
     replacement = Match.objects.get(need=kenya_need)
     assert replacement.offer_id != best.offer_id
+
+
+def test_coverage_follows_an_offer_change_without_a_full_run(world, personas):
+    Weights.objects.update(threshold=0.5)
+    match_all(today=date(2026, 12, 1))
+    fiji = world["subjects"][1]
+    before = Coverage.objects.get(need=fiji).above_threshold
+
+    fresh = offer(personas.secretariat, title="E-waste help for Fiji", eligible_developing=False, eligible_sids=True)
+    match_rescore(offers=[fresh.pk], today=date(2026, 12, 1))
+    assert Coverage.objects.get(need=fiji).above_threshold == before + 1
+
+    offer_withdraw(actor=personas.secretariat, offer=fresh, reason="Cancelled")
+    match_rescore(offers=[fresh.pk], today=date(2026, 12, 1))
+    assert Coverage.objects.get(need=fiji).above_threshold == before

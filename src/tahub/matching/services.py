@@ -269,7 +269,7 @@ def _rescore_offers(ref, weights, offer_pks, today):
             if lowest is not None:
                 _forget(Match.objects.filter(pk=lowest.pk))
         _insert(new)
-        _adjust_coverage(previous, ranking, weights.threshold)
+        _adjust_coverage(previous, ranking, weights)
     # A subject these offers left has a free place: its next best offer takes it.
     lost = {key for key, _offer, _created, _score in previous} - {_key(m.need_id, m.request_id) for m in new}
     if lost:
@@ -302,16 +302,24 @@ def _kept_lists(by_subject):
     return kept
 
 
-def _adjust_coverage(previous, ranking, threshold):
-    """An offer entering or leaving a subject's offers above the threshold moves its count by one."""
+def _adjust_coverage(previous, ranking, weights):
+    """An offer entering or leaving a subject's offers above the threshold moves its count by one.
+
+    Exact while the subject has fewer offers above the threshold than it keeps (all of them are then
+    kept, so whether this offer was among them is known); a subject with more keeps its count, at
+    least ``per_subject`` either way, until the next full run."""
     before = {key for key, _offer, _created, _score in previous}
-    now = {s.subject for s in ranking.suggestions if s.score >= threshold}
-    for key in before ^ now:
-        step = 1 if key in now else -1
-        coverage = Coverage.objects.filter(**{f"{key[0]}_id": key[1]}).first()
-        if coverage is not None:
-            coverage.above_threshold = max(0, coverage.above_threshold + step)
-            coverage.save(update_fields=["above_threshold"])
+    now = {s.subject for s in ranking.suggestions if s.score >= weights.threshold}
+    changed = before ^ now
+    for kind in SUBJECT_MODEL:
+        pks = [pk for k, pk in changed if k == kind]
+        rows = []
+        for chunk in features._chunks(pks):
+            for coverage in Coverage.objects.filter(**{f"{kind}__in": chunk}, above_threshold__lt=weights.per_subject):
+                key = (kind, getattr(coverage, f"{kind}_id"))
+                coverage.above_threshold = max(0, coverage.above_threshold + (1 if key in now else -1))
+                rows.append(coverage)
+        Coverage.objects.bulk_update(rows, ["above_threshold"], batch_size=500)
 
 
 # Decisions ------------------------------------------------------------------------------------
