@@ -7,6 +7,14 @@ from tahub.accounts.permissions import people_policy, token_policy
 from tahub.accounts.roles import Role
 
 
+def people_holding(role, **scope):
+    """Active people with an active membership in ``role``, scoped by ``scope`` (e.g. ``country=``)."""
+    return User.objects.filter(
+        is_active=True, memberships__role=role, memberships__is_active=True,
+        **{f"memberships__{key}": value for key, value in scope.items()},
+    ).distinct()
+
+
 def people_list_for(actor, *, q="", role=""):
     people = people_policy.visible_to(actor).select_related("organisation").prefetch_related(
         Prefetch(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tahub.accounts.models import User
 from tahub.accounts.roles import Role
+from tahub.accounts.selectors import people_holding
 from tahub.assistance.models import (
     CentreRouting,
     Notification,
@@ -134,26 +135,19 @@ def _start_clock(request, status, now):
 # People to tell.
 
 
-def _active(role, **scope):
-    return User.objects.filter(
-        is_active=True, memberships__role=role, memberships__is_active=True,
-        **{f"memberships__{key}": value for key, value in scope.items()},
-    ).distinct()
-
-
 def party_focal_points(request):
     countries = [request.country_id, *request.co_requesters.values_list("pk", flat=True)]
-    return _active(Role.PARTY_FOCAL_POINT, country__in=countries)
+    return people_holding(Role.PARTY_FOCAL_POINT, country__in=countries)
 
 
 def regional_focal_points(request):
     if request.country.regional_group_id is None:
         return User.objects.none()
-    return _active(Role.REGIONAL_FOCAL_POINT, regional_group=request.country.regional_group_id)
+    return people_holding(Role.REGIONAL_FOCAL_POINT, regional_group=request.country.regional_group_id)
 
 
 def centre_staff(centre):
-    return _active(Role.CENTRE_STAFF, centre=centre)
+    return people_holding(Role.CENTRE_STAFF, centre=centre)
 
 
 def participants(request):
@@ -277,7 +271,7 @@ def request_file(*, actor, country, data, co_requesters=(), attachments=(), sour
     for upload in attachments:
         _attach(request, upload, actor)
     if request.is_emergency:
-        alerted = set(_active(Role.SECRETARIAT)) | set(regional_focal_points(request))
+        alerted = set(people_holding(Role.SECRETARIAT)) | set(regional_focal_points(request))
         _notify(request, alerted, event=submitted, actor=actor, urgent=True)
     else:
         _notify(request, [request.owner] if request.owner else regional_focal_points(request), event=submitted, actor=actor)

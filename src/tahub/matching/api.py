@@ -9,19 +9,13 @@ and numbers) and, worded in the caller's language, as ``reason_texts``.
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tahub.api.auth import AUTH_REQUIRED
-from tahub.assessments.selectors import need_get_for
-from tahub.assistance.selectors import request_get_for
 from tahub.matching import conveying, services
 from tahub.matching.models import Match
-from tahub.matching.permissions import match_policy
-from tahub.matching.selectors import match_get_for, match_list_for, panel_for
-from tahub.offers.models import Offer
+from tahub.matching.selectors import match_get_for, match_list_for, panel_for, subject_get_for
 
 router = Router(tags=["matches"])
 
@@ -95,15 +89,8 @@ class PartyAnswerIn(Schema):
     reason: str = Field("", max_length=5000, description="Required when not relevant")
 
 
-def _subject(request, kind, pk):
-    subject = need_get_for(request.user, pk) if kind == "need" else request_get_for(request.user, pk)
-    if not match_policy.can_decide_on(request.user, subject):
-        raise PermissionDenied
-    return subject
-
-
 def _suggestions(request, kind, pk):
-    panel = panel_for(request.user, _subject(request, kind, pk), limit=50)
+    panel = panel_for(request.user, subject_get_for(request.user, kind, pk), limit=50)
     coverage = panel["coverage"]
     return {
         "eligible_offers": coverage.eligible if coverage else None,
@@ -125,11 +112,9 @@ def request_suggestions(request, request_id: int):
 
 
 def _add(request, kind, pk, payload):
-    subject = _subject(request, kind, pk)
-    offer = Offer.objects.filter(pk=payload.offer).first()
-    if offer is None:
-        raise ValidationError({"offer": [_("There is no offer with this number.")]})
-    return Status(201, match_get_for(request.user, services.match_add(actor=request.user, subject=subject, offer=offer, note=payload.note).pk))
+    subject = subject_get_for(request.user, kind, pk)
+    match = services.match_add(actor=request.user, subject=subject, offer=services.offer_to_add(payload.offer), note=payload.note)
+    return Status(201, match_get_for(request.user, match.pk))
 
 
 @router.post("/needs/{need_id}/matches", response={201: MatchOut}, auth=AUTH_REQUIRED,

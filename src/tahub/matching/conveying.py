@@ -15,32 +15,28 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tahub.accounts.models import User
 from tahub.accounts.roles import Role
+from tahub.accounts.selectors import people_holding
 from tahub.assistance.models import Request
+from tahub.assistance.permissions import request_policy
+from tahub.assistance.services import party_focal_points, request_move
 from tahub.core.audit import audited
 from tahub.matching.models import ConveyedMessage, Match
-from tahub.matching.permissions import match_policy
 from tahub.matching.services import _decide
 from tahub.offers.services import strip_html
 
 
-def _people(role, **scope):
-    return list(User.objects.filter(
-        is_active=True, memberships__role=role, memberships__is_active=True,
-        **{f"memberships__{key}": value for key, value in scope.items()},
-    ).distinct().order_by("pk"))
-
-
 def party_recipients(match):
-    countries = [match.country_id]
+    """The focal points of the Party (and, for a request, of its co-requesters)."""
     if match.request_id:
-        countries += list(match.request.co_requesters.values_list("pk", flat=True))
-    return _people(Role.PARTY_FOCAL_POINT, country__in=countries)
+        people = party_focal_points(match.request)
+    else:
+        people = people_holding(Role.PARTY_FOCAL_POINT, country=match.country_id)
+    return list(people.order_by("pk"))
 
 
 def provider_recipients(match):
-    return _people(Role.PROVIDER, organisation=match.offer.provider_id)
+    return list(people_holding(Role.PROVIDER, organisation=match.offer.provider_id).order_by("pk"))
 
 
 def shared_with_provider(match):
@@ -71,8 +67,6 @@ def _mail(template, person_language, context):
 
 def match_convey(*, actor, match):
     """Tell both sides, record what was sent, and move an accepted request on."""
-    from tahub.assistance.services import request_move
-
     with transaction.atomic():
         match = _decide(actor, match, "convey")
         party, providers = party_recipients(match), provider_recipients(match)
@@ -99,19 +93,13 @@ def match_convey(*, actor, match):
         match.status, match.conveyed_by, match.conveyed_at = Match.Status.CONVEYED, actor, now
         audited(match, actor).save()
         if match.request_id and match.request.status == Request.Status.ACCEPTED:
-            may_move = Request.Status.HELP_IDENTIFIED in _allowed(actor, match.request)
+            may_move = Request.Status.HELP_IDENTIFIED in request_policy.allowed_moves(actor, match.request)
             request_move(
                 actor=actor if may_move else None, request=match.request, to=Request.Status.HELP_IDENTIFIED,
                 comment=_("Offer conveyed: %(offer)s") % {"offer": match.offer.title},
             )
         transaction.on_commit(lambda: [send_mail(m.subject, m.body, None, [m.email]) for m in messages])
     return match
-
-
-def _allowed(actor, request):
-    from tahub.assistance.permissions import request_policy
-
-    return request_policy.allowed_moves(actor, request)
 
 
 def _answer(actor, match, action, answer, reason, choices, needs_reason):
@@ -159,5 +147,3 @@ def _tell_conveyor(match, actor):
     })
     transaction.on_commit(lambda: send_mail(subject, body, None, [person.email]))
 
-
-__all__ = ["match_convey", "match_answer_provider", "match_answer_party", "match_policy"]

@@ -14,10 +14,6 @@ class ActionForm(forms.Form):
     next = forms.CharField(required=False)
 
 
-class DismissForm(forms.Form):
-    reason = forms.CharField(label=_("Why dismiss it?"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class AddForm(forms.Form):
     offer = forms.CharField(
         label=_("Offer"), max_length=300,

@@ -199,9 +199,12 @@ class Match(models.Model):
 
     @property
     def subject_url(self):
-        if self.need_id:
-            return reverse("assessments:need_detail", args=[self.need_id])
-        return reverse("assistance:request_detail", args=[self.request_id])
+        return subject_url("need", self.need_id) if self.need_id else subject_url("request", self.request_id)
+
+    @property
+    def is_conveyable(self):
+        """Confirmed, and its offer still open."""
+        return self.status == self.Status.CONFIRMED and self.offer.is_open
 
     @property
     def is_decided(self):
@@ -262,6 +265,11 @@ class ConveyedMessage(models.Model):
 
     def __str__(self):
         return f"{self.email}: {self.subject}"
+
+
+def subject_url(kind, pk):
+    """The page of a need (``kind`` "need") or a request."""
+    return reverse("assessments:need_detail" if kind == "need" else "assistance:request_detail", args=[pk])
 
 
 def new_alert_token():

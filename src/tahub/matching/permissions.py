@@ -11,15 +11,12 @@
 
 from django.db.models import Q
 
-from tahub.accounts.actors import is_secretariat, scope_ids
+from tahub.accounts.actors import is_secretariat
 from tahub.accounts.roles import Role
 from tahub.assistance.permissions import centre_ids, group_ids, party_ids, request_policy
 from tahub.core.policy import Policy
 from tahub.matching.models import Match
-
-
-def provider_ids(actor):
-    return scope_ids(actor, Role.PROVIDER, "organisation")
+from tahub.offers.permissions import provider_ids
 
 
 def _is_party_of(actor, match, *roles):
@@ -80,7 +77,7 @@ class MatchPolicy(Policy):
                 "confirm": status == Match.Status.SUGGESTED,
                 "dismiss": status in (Match.Status.SUGGESTED, Match.Status.CONFIRMED),
                 "restore": status == Match.Status.DISMISSED,
-                "convey": status == Match.Status.CONFIRMED and obj.offer.is_open,
+                "convey": obj.is_conveyable,
             }[action]
         if status != Match.Status.CONVEYED:
             return False

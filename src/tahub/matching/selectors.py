@@ -7,10 +7,14 @@ and kind of help are read here, and only here, by every page and report that sho
 
 from collections import defaultdict
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
+from django.http import Http404
 
 from tahub.assessments.models import Need
+from tahub.assessments.selectors import need_get_for
 from tahub.assistance.models import Request
+from tahub.assistance.selectors import request_get_for
 from tahub.matching import reasons as reason_words
 from tahub.matching.features import NEED_STATES, REQUEST_STATES
 from tahub.matching.models import Coverage, Match
@@ -60,15 +64,27 @@ def match_panel_context(actor, subject):
     return {"match_panel": panel, "subject": subject, "subject_kind": Match.subject_field(subject), "match_add_form": AddForm()}
 
 
-def match_list_for(actor, *, status="", answer=""):
+def subject_get_for(actor, kind, pk):
+    """The need or request (``kind``) ``actor`` decides matches on: 404 if they may not see it,
+    PermissionDenied if they see it but do not decide."""
+    if kind == "need":
+        subject = need_get_for(actor, pk)
+    elif kind == "request":
+        subject = request_get_for(actor, pk)
+    else:
+        raise Http404
+    if not match_policy.can_decide_on(actor, subject):
+        raise PermissionDenied
+    return subject
+
+
+def match_list_for(actor, *, status=""):
     """The matches ``actor`` works on (conveyed ones for Parties and providers), newest first."""
     matches = match_policy.visible_to(actor)
     if status:
         matches = matches.filter(status=status)
     else:
         matches = matches.exclude(status__in=[Match.Status.SUGGESTED, Match.Status.DISMISSED])
-    if answer == "waiting":
-        matches = matches.filter(status=Match.Status.CONVEYED).filter(Q(provider_answer="") | Q(party_answer=""))
     return _with_details(matches).select_related("need__theme", "request").order_by("-conveyed_at", "-decided_at", "-pk")
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,13 +101,22 @@ def _insert(matches):
             cursor.executemany(sql, rows[first:first + 5000])
 
 
-def _suggested_since():
-    """When each current suggestion was first made ((subject key, offer) → moment), kept across runs
-    so that alerts tell only what is new."""
-    return {
-        (_key(need, request), offer): created
-        for need, request, offer, created in Match.objects.suggested().values_list("need_id", "request_id", "offer_id", "created_at")
-    }
+def _suggested(condition=None):
+    """The current suggestions (all, or those matching ``condition``) as
+    (subject key, offer, first suggested, score) rows."""
+    rows = Match.objects.suggested()
+    if condition is not None:
+        rows = rows.filter(condition)
+    return [
+        (_key(need, request), offer, created, score)
+        for need, request, offer, created, score in rows.values_list("need_id", "request_id", "offer_id", "created_at", "score")
+    ]
+
+
+def _since(rows):
+    """When each suggestion was first made ((subject key, offer) → moment), kept across runs so
+    that alerts tell only what is new."""
+    return {(key, offer): created for key, offer, created, _score in rows}
 
 
 def _save_coverage(ranking, countries, now):
@@ -154,7 +163,7 @@ def match_all(*, progress=_silent, today=None):
     progress("saving", 0, 1)
     now = timezone.now()
     with transaction.atomic():
-        since = _suggested_since()
+        since = _since(_suggested())
         decided = _decided_pairs()
         _forget(Match.objects.all())
         _insert([
@@ -181,7 +190,7 @@ def match_rescore(*, offers=(), needs=(), requests=(), today=None):
     )
     gone_offers = sorted(set(offers) - set(live_offers))
     with transaction.atomic():
-        left = {key for key, _offer, _created, _score in _previous_rows(gone_offers)}
+        left = {key for key, _offer, _created, _score in _suggested(Q(offer__in=gone_offers))}
         _forget(Match.objects.filter(offer__in=gone_offers))
         for field, gone in (("need", set(needs) - set(live_needs)), ("request", set(requests) - set(live_requests))):
             _forget(Match.objects.filter(**{f"{field}__in": gone}))
@@ -205,7 +214,7 @@ def match_rescore(*, offers=(), needs=(), requests=(), today=None):
         )
         countries = _countries(subjects.keys)
         with transaction.atomic():
-            since = _suggested_since_for(needs, requests)
+            since = _since(_suggested(Q(need__in=list(needs)) | Q(request__in=list(requests))))
             _forget(Match.objects.filter(need__in=list(needs)))
             _forget(Match.objects.filter(request__in=list(requests)))
             decided = _decided_pairs()
@@ -224,15 +233,6 @@ def match_rescore(*, offers=(), needs=(), requests=(), today=None):
     return counts
 
 
-def _suggested_since_for(needs, requests):
-    since = {}
-    rows = Match.objects.suggested().filter(need__in=list(needs)).values_list("need_id", "offer_id", "created_at")
-    since.update({(("need", need), offer): created for need, offer, created in rows})
-    rows = Match.objects.suggested().filter(request__in=list(requests)).values_list("request_id", "offer_id", "created_at")
-    since.update({(("request", request), offer): created for request, offer, created in rows})
-    return since
-
-
 def _rescore_offers(ref, weights, offer_pks, today):
     """These offers against every subject: each enters a subject's list if it beats the last kept."""
     changed = features.open_offers(ref, pks=offer_pks, today=today)
@@ -245,8 +245,8 @@ def _rescore_offers(ref, weights, offer_pks, today):
     for suggestion in ranking.suggestions:
         by_subject[suggestion.subject].append(suggestion)
     with transaction.atomic():
-        previous = _previous_rows(offer_pks)
-        since = {(key, offer): created for key, offer, created, _score in previous}
+        previous = _suggested(Q(offer__in=offer_pks))
+        since = _since(previous)
         _forget(Match.objects.filter(offer__in=offer_pks))
         kept = _kept_lists(by_subject)
         decided = _decided_pairs(offers=offer_pks)
@@ -278,14 +278,6 @@ def _rescore_offers(ref, weights, offer_pks, today):
             today=today,
         )
     return len(new)
-
-
-def _previous_rows(offer_pks):
-    return [
-        (_key(need, request), offer, created, score)
-        for need, request, offer, created, score in Match.objects.suggested().filter(offer__in=offer_pks)
-        .values_list("need_id", "request_id", "offer_id", "created_at", "score")
-    ]
 
 
 def _kept_lists(by_subject):
@@ -364,6 +356,14 @@ def match_restore(*, actor, match):
         match.status, match.decided_by, match.decided_at, match.note = Match.Status.SUGGESTED, None, None, ""
         audited(match, actor).save()
     return match
+
+
+def offer_to_add(pk):
+    """The offer with this number, for a match by hand; refused with a message if there is none."""
+    offer = Offer.objects.filter(pk=pk).first()
+    if offer is None:
+        raise ValidationError({"offer": _("There is no offer with this number.")})
+    return offer
 
 
 def match_add(*, actor, subject, offer, note=""):

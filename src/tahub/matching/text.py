@@ -10,10 +10,10 @@ the last full recompute (``MatchingIndex``). Plain functions: no ORM here.
 import hashlib
 import re
 import unicodedata
+from functools import cache
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 FEATURES = 2**18
 _ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
@@ -27,10 +27,15 @@ def normalise(text):
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_ARABIC)).strip()
 
 
-_vectorizer = HashingVectorizer(
-    analyzer="char_wb", ngram_range=(2, 4), n_features=FEATURES, alternate_sign=False, norm=None,
-    preprocessor=normalise, dtype=np.float32,
-)
+@cache
+def _vectorizer():
+    # scikit-learn is imported when texts are first vectorised, not by every process that loads tahub.
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb", ngram_range=(2, 4), n_features=FEATURES, alternate_sign=False, norm=None,
+        preprocessor=normalise, dtype=np.float32,
+    )
 
 
 def digest(text):
@@ -39,7 +44,7 @@ def digest(text):
 
 def counts(texts):
     """Hashed n-gram counts, one sparse row per text."""
-    return _vectorizer.transform(texts).tocsr()
+    return _vectorizer().transform(texts).tocsr()
 
 
 def pack(row):

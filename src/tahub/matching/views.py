@@ -8,25 +8,24 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tahub.accounts.actors import is_secretariat
-from tahub.assessments.selectors import need_get_for
-from tahub.assistance.selectors import request_get_for
 from tahub.matching import alerts as alert_services
 from tahub.matching import conveying, services
 from tahub.matching.forms import ActionForm, AddForm, AlertForm, PartyAnswerForm, ProviderAnswerForm
-from tahub.matching.models import AlertSubscription, ConveyedMessage, Match, MatchingIndex
+from tahub.matching.models import AlertSubscription, Match, MatchingIndex, subject_url
 from tahub.matching.permissions import match_policy
-from tahub.matching.selectors import match_get_for, match_list_for
-from tahub.offers.models import Offer
+from tahub.matching.selectors import match_get_for, match_list_for, subject_get_for
 
+# Lazy: worded in each reader's language when shown, not once when the module is imported.
 DONE = {
-    "confirm": _("The match is confirmed: convey it to both sides when ready."),
-    "dismiss": _("The suggestion is dismissed and will not be suggested again."),
-    "restore": _("The suggestion is back."),
-    "convey": _("The match is conveyed: the Party's focal points and the provider were sent it."),
+    "confirm": gettext_lazy("The match is confirmed: convey it to both sides when ready."),
+    "dismiss": gettext_lazy("The suggestion is dismissed and will not be suggested again."),
+    "restore": gettext_lazy("The suggestion is back."),
+    "convey": gettext_lazy("The match is conveyed: the Party's focal points and the provider were sent it."),
 }
 
 
@@ -41,7 +40,7 @@ def _back(request, fallback):
 def match_list(request):
     status = request.GET.get("status", "")
     status = status if status in Match.Status.values else ""
-    matches = match_list_for(request.user, status=status, answer=request.GET.get("answer", ""))
+    matches = match_list_for(request.user, status=status)
     page = Paginator(matches, 50).get_page(request.GET.get("page"))
     return render(request, "matching/match_list.html", {
         "page": page, "status": status, "statuses": Match.Status.choices, "query": f"status={status}" if status else "",
@@ -64,7 +63,6 @@ def match_detail(request, pk):
         "provider_form": ProviderAnswerForm(initial={"answer": match.provider_answer, "reason": match.provider_reason}),
         "party_form": PartyAnswerForm(initial={"answer": match.party_answer, "reason": match.party_reason}),
         "sent": list(match.messages.select_related("recipient")) if "staff" in sides else [],
-        "sides_labels": dict(ConveyedMessage.Side.choices),
     }
     return render(request, "matching/match_detail.html", context)
 
@@ -120,20 +118,11 @@ def match_answer(request, pk):
 @login_required
 @require_POST
 def match_add(request, kind, pk):
-    if kind == "need":
-        subject = need_get_for(request.user, pk)
-    elif kind == "request":
-        subject = request_get_for(request.user, pk)
-    else:
-        raise Http404
-    if not match_policy.can_decide_on(request.user, subject):
-        raise PermissionDenied
+    subject = subject_get_for(request.user, kind, pk)
     form = AddForm(request.POST)
     if form.is_valid():
-        offer = Offer.objects.filter(pk=form.cleaned_data["offer"]).first()
         try:
-            if offer is None:
-                raise ValidationError(_("There is no offer with this number."))
+            offer = services.offer_to_add(form.cleaned_data["offer"])
             services.match_add(actor=request.user, subject=subject, offer=offer, note=form.cleaned_data["note"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -141,13 +130,7 @@ def match_add(request, kind, pk):
             messages.success(request, _("The offer is matched: convey it to both sides when ready."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(_subject_url(kind, subject))
-
-
-def _subject_url(kind, subject):
-    from django.urls import reverse
-
-    return reverse("assessments:need_detail" if kind == "need" else "assistance:request_detail", args=[subject.pk])
+    return redirect(subject_url(kind, subject.pk))
 
 
 @login_required
