@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tahub.offers",
     "tahub.assistance",
     "tahub.matching",
+    "tahub.reports",
     "tahub.portal",
     "tahub.api",
 ]

@@ -268,12 +268,15 @@ class PartyGroup(models.TextChoices):
     SIDS = "sids", gettext_lazy("Small island developing States")
 
 
-PARTY_GROUP_FILTERS = {
-    PartyGroup.DEVELOPING: Q(country__classification=Country.Classification.DEVELOPING),
-    PartyGroup.TRANSITION: Q(country__classification=Country.Classification.TRANSITION),
-    PartyGroup.LDC: Q(country__ldc=True),
-    PartyGroup.SIDS: Q(country__sids=True),
-}
+def party_group_filter(group, path="country"):
+    """The Parties of a ``PartyGroup``, as a filter on ``path`` (a foreign key to Country)."""
+    field, value = {
+        PartyGroup.DEVELOPING: ("classification", Country.Classification.DEVELOPING),
+        PartyGroup.TRANSITION: ("classification", Country.Classification.TRANSITION),
+        PartyGroup.LDC: ("ldc", True),
+        PartyGroup.SIDS: ("sids", True),
+    }[PartyGroup(group)]
+    return Q(**{f"{path}__{field}": value})
 
 
 def need_list_for(
@@ -296,7 +299,7 @@ def need_list_for(
     if regional_group:
         needs = needs.filter(country__regional_group__code=regional_group)
     if classification:
-        needs = needs.filter(PARTY_GROUP_FILTERS[PartyGroup(classification)])
+        needs = needs.filter(party_group_filter(classification))
     if status:
         needs = needs.filter(status=status)
     if cycle is not None:

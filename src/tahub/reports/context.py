@@ -1,0 +1,73 @@
+"""What a report is computed for: the cycle, its scope (all Parties, a region, a centre's), its
+audience (the Secretariat sees every figure; everyone else sees figures drawn from enough
+Parties only) and the weights in force."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.urls import reverse
+
+from tahub.assessments.models import Cycle
+from tahub.reference.models import RegionalGroup
+
+FULL = "full"
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which Parties a report is about: all, one regional group, or those a centre serves."""
+
+    kind: str = "all"  # "all", "region", "centre"
+    code: str = ""
+    label: str = ""
+    group_ids: tuple = ()  # the regional groups the scope covers (rows of regional tables)
+    country_ids: tuple = ()  # for a centre: the Parties it serves
+
+    def countries(self, path):
+        """A filter on ``path`` (a foreign key to Country) keeping the scope's Parties."""
+        if self.kind == "region":
+            return Q(**{f"{path}__regional_group__code": self.code})
+        if self.kind == "centre":
+            return Q(**{f"{path}__in": self.country_ids})
+        return Q()
+
+    @property
+    def query(self):
+        return {} if self.kind == "all" else {"scope": f"{self.kind}:{self.code}"}
+
+
+@dataclass
+class SummaryContext:
+    cycle: Cycle
+    previous: Cycle | None
+    trend_cycles: list
+    weights: dict
+    minimum: int
+    audience: str = PUBLIC
+    scope: Scope = field(default_factory=Scope)
+    follow_needs: bool = False  # may the reader open the lists of Parties' answers behind figures?
+
+    @property
+    def public(self):
+        return self.audience == PUBLIC
+
+    def withhold(self, parties):
+        """A figure drawn from 1 to ``minimum - 1`` Parties is withheld from the public."""
+        return self.public and 0 < parties < self.minimum
+
+    def may_follow(self, source):
+        if source.parties:
+            return self.follow_needs
+        return True
+
+    def link(self, table, row, column):
+        url = reverse("reports:figure_records", args=[self.cycle.pk, table, row, column])
+        query = self.scope.query
+        return f"{url}?scope={query['scope']}" if query else url
+
+    def regional_groups(self):
+        groups = RegionalGroup.objects.order_by("order")
+        if self.scope.kind != "all":
+            groups = groups.filter(pk__in=self.scope.group_ids)
+        return list(groups)
