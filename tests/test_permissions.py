@@ -91,6 +91,11 @@ CONVEYED = "kenya-request-conveyed-match"
 CONFIRMED = "peru-request-confirmed-match"
 ALERT_TOKEN = "kenya-alert-token"
 CONVEYED_READERS = ["focal_kenya", "contributor_kenya", "rfp_africa", "provider_unitar", "secretariat"]
+# A summary DOCX the Secretariat had made of the open cycle: only its requester sees it.
+RENDERING = "secretariat-rendering"
+# The open cycle is not public: its summary is for people with a role (others: 404, as for the cycle).
+MEMBERS = {**dict.fromkeys(PERSONAS, 200), "anonymous": 404, "no_role": 404}
+PARTY_REPORT_READERS = ["focal_kenya", "secretariat"]
 
 
 def readers(names, status, *, anonymous=302, others=404):
@@ -267,6 +272,24 @@ HTML_ROUTES = {
     "matching:alerts": Route(signed_in_only(200)),
     # The link in each alert e-mail works without signing in.
     "matching:alert_unsubscribe": Route(everyone(200), args=(ALERT_TOKEN,)),
+    # Reports (tests/reports): summaries follow their cycle; the records behind a figure of Parties'
+    # answers are the Secretariat's (tests/reports/test_pages.py); a Party report is its focal points'.
+    "reports:index": Route(everyone(200)),
+    "reports:open_data": Route(everyone(200)),
+    "reports:summary": Route(MEMBERS, args=(CYCLE,)),
+    "reports:summary_download": Route(MEMBERS, args=(CYCLE, "xlsx")),
+    "reports:table_csv": Route(MEMBERS, args=(CYCLE, "participation")),
+    "reports:table_json": Route(MEMBERS, args=(CYCLE, "participation_by_group")),
+    "reports:chart": Route(MEMBERS, args=(CYCLE, "participation_by_group")),
+    "reports:figure_records": Route(MEMBERS, args=(CYCLE, "participation", "all", "invited")),
+    "reports:render": Route(
+        {**dict.fromkeys(PERSONAS, 302), "no_role": 404}, method="post", args=(CYCLE,),
+        data={"format": "docx", "language": "fr"},
+    ),
+    "reports:rendering": Route(readers(["secretariat"], 200), args=(RENDERING,)),
+    "reports:rendering_download": Route(readers(["secretariat"], 200), args=(RENDERING,)),
+    "reports:party": Route(readers(PARTY_REPORT_READERS, 200), args=("KEN",)),
+    "reports:party_download": Route(readers(PARTY_REPORT_READERS, 200), args=("KEN", "xlsx")),
     # The open cycle's available-assistance survey asks UNITAR: its people answer (the Secretariat may
     # record an answer for it); nobody else learns of the invitation.
     "offers:survey_answer": Route(
@@ -386,6 +409,9 @@ API_ROUTES = {
         {**readers(["rfp_africa"], 403, anonymous=401), "secretariat": 200}, args=(SUGGESTION,),
         data={"reason": "Not what Kenya asked for"},
     ),
+    ("get", "/api/v1/summaries"): Route(everyone(200)),
+    ("get", "/api/v1/summaries/{cycle_id}"): Route(MEMBERS, args=(CYCLE,)),
+    ("get", "/api/v1/parties/{iso3}/report"): Route(readers(PARTY_REPORT_READERS, 200, anonymous=401), args=("KEN",)),
     ("post", "/api/v1/matches/{match_id}/convey"): Route(readers(["secretariat"], 200, anonymous=401), args=(CONFIRMED,)),
     ("post", "/api/v1/matches/{match_id}/provider-answer"): Route(
         {**readers(CONVEYED_READERS, 403, anonymous=401), "provider_unitar": 200, "secretariat": 200}, args=(CONVEYED,),
@@ -466,7 +492,23 @@ def objects(personas, kenya_token, settings, tmp_path):
         SURVEY_INVITATION: cycle.provider_invitations.get(organisation=offer.provider),
         **requests,
         **_matches(personas, offer, need, requests),
+        RENDERING: _rendering(personas, cycle),
     }
+
+
+def _rendering(personas, cycle):
+    from types import SimpleNamespace
+
+    from django.core.files.base import ContentFile
+
+    from tahub.reports.models import Rendering
+
+    rendering = Rendering.objects.create(
+        kind=Rendering.Kind.CYCLE, cycle=cycle, format="docx", language="fr", requested_by=personas.secretariat,
+        status=Rendering.Status.DONE, progress=100,
+    )
+    rendering.file.save("summary.docx", ContentFile(b"PK\x03\x04 not really a document"))
+    return SimpleNamespace(pk=rendering.token)
 
 
 def _matches(personas, offer, need, requests):

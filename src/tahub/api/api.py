@@ -19,6 +19,7 @@ from tahub.matching.api import router as matching_router
 from tahub.offers.api import router as offers_router
 from tahub.offers.services import StaleOffer
 from tahub.reference.api import router as reference_router
+from tahub.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="tahub API",
@@ -110,3 +111,4 @@ api.add_router("/", assessments_router)
 api.add_router("/", offers_router)
 api.add_router("/", assistance_router)
 api.add_router("/", matching_router)
+api.add_router("/", reports_router)

@@ -13,6 +13,7 @@ def navigation(request):
         (_("Parties"), reverse("portal:party_list")),
         (_("Regional centres"), reverse("portal:centre_list")),
         (_("Themes"), reverse("portal:theme_list")),
+        (_("Reports"), reverse("reports:index")),
     ]
     if user is not None and user.is_authenticated:
         if roles_of(user):
