@@ -1,7 +1,8 @@
 """Charts of report tables, drawn by matplotlib as SVG (pages) or PNG (documents).
 
 Every chart is drawn from a computed ``Table`` and is shown beside that table, so its figures
-can always be read as text. matplotlib is imported on first use: most processes never draw.
+can always be read as text. matplotlib (3.11 and later lays out Arabic and other scripts itself)
+is imported on first use: most processes never draw. In an SVG the text stays text.
 """
 
 import io
@@ -27,22 +28,6 @@ def _pyplot():
     return plt
 
 
-_raster = False  # drawing a PNG: matplotlib lays the text out itself
-
-
-def shaped(text):
-    """Arabic (and any right-to-left text) in the order and joined forms matplotlib must draw in
-    a PNG, since it lays text out left to right, letter by letter. In an SVG the text stays text
-    and the browser lays it out, so it is left as it is."""
-    text = str(text)
-    if not _raster or not any("\u0590" <= ch <= "\u08ff" for ch in text):
-        return text
-    import arabic_reshaper
-    from bidi import get_display
-
-    return get_display(arabic_reshaper.reshape(text))
-
-
 def _short(text, limit=38):
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -58,19 +43,17 @@ def draw(table: Table, *, image_format="svg"):
     """The chart of ``table`` as bytes (``svg`` or ``png``), or None when it has nothing to show."""
     columns = list(table.chart_columns)
     labels, rows = _series(table, columns)
-    if not table.chart or not rows:
+    if not table.has_chart or not rows:
         return None
-    global _raster
     plt = _pyplot()
     rtl = get_language_bidi()
-    _raster = image_format != "svg"
     if table.chart == "heat":
         figure = _heat(plt, table, columns, labels, rows)
     elif table.chart == "line":
         figure = _line(plt, table, columns, labels, rows)
     else:
         figure = _bars(plt, table, columns, labels, rows, rtl)
-    figure.suptitle(shaped(table.title), fontsize=10, fontweight="bold")
+    figure.suptitle(str(table.title), fontsize=10, fontweight="bold")
     buffer = io.BytesIO()
     metadata = {"Title": table.title, "Description": table.description} if image_format == "svg" else {}
     figure.savefig(buffer, format=image_format, bbox_inches="tight", dpi=150, metadata=metadata or None)
@@ -86,8 +69,8 @@ def _bars(plt, table, columns, labels, rows, rtl):
     positions = np.arange(len(rows))
     for index, key in enumerate(columns):
         values = [row.cells[key].value or 0 for row in rows]
-        axes.barh(positions + index * height, values, height=height, label=shaped(labels[key]), color=PALETTE[index % len(PALETTE)])
-    axes.set_yticks(positions + height * (len(columns) - 1) / 2, [shaped(_short(row.label)) for row in rows])
+        axes.barh(positions + index * height, values, height=height, label=str(labels[key]), color=PALETTE[index % len(PALETTE)])
+    axes.set_yticks(positions + height * (len(columns) - 1) / 2, [str(_short(row.label)) for row in rows])
     axes.invert_yaxis()
     if rtl:
         axes.invert_xaxis()
@@ -105,8 +88,8 @@ def _heat(plt, table, columns, labels, rows):
     values = np.array([[row.cells[k].value if row.cells[k].value is not None else np.nan for k in columns] for row in rows], dtype=float)
     figure, axes = plt.subplots(figsize=(1.2 * len(columns) + 3.5, 0.42 * len(rows) + 1.5))
     image = axes.imshow(np.ma.masked_invalid(values), cmap="Oranges", aspect="auto")
-    axes.set_xticks(range(len(columns)), [shaped(_short(labels[k], 18)) for k in columns], rotation=30, ha="right")
-    axes.set_yticks(range(len(rows)), [shaped(_short(row.label)) for row in rows])
+    axes.set_xticks(range(len(columns)), [str(_short(labels[k], 18)) for k in columns], rotation=30, ha="right")
+    axes.set_yticks(range(len(rows)), [str(_short(row.label)) for row in rows])
     peak = np.nanmax(values) if np.isfinite(values).any() else 0
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
@@ -123,9 +106,9 @@ def _line(plt, table, columns, labels, rows):
     figure, axes = plt.subplots(figsize=(7.5, 4.2))
     steps = range(len(columns))
     for index, row in enumerate(rows):
-        axes.plot(steps, [row.cells[k].value for k in columns], marker="o", label=shaped(_short(row.label, 30)),
+        axes.plot(steps, [row.cells[k].value for k in columns], marker="o", label=str(_short(row.label, 30)),
                   color=PALETTE[index % len(PALETTE)], linestyle="-" if index < len(PALETTE) else "--")
-    axes.set_xticks(list(steps), [shaped(_short(labels[k].rsplit(" ", 1)[-1], 12)) for k in columns])
+    axes.set_xticks(list(steps), [str(_short(labels[k].rsplit(" ", 1)[-1], 12)) for k in columns])
     axes.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     return figure

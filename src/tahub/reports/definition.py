@@ -11,6 +11,7 @@ The page, the API, the XLSX, CSV, JSON and DOCX renderers all read the computed 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
@@ -116,6 +117,11 @@ class Table:
     note: str = ""
     row_header: str = ""
     text_columns: list = field(default_factory=list)  # Columns of kind TEXT, read from ``Row.extra``
+
+    @property
+    def has_chart(self):
+        """Whether the chart has anything to draw (withheld figures are not drawn)."""
+        return bool(self.chart) and any(row.cells[key].value for row in self.rows for key in self.chart_columns)
 
     @property
     def width(self):
@@ -249,11 +255,17 @@ class TableSpec:
         for measure in self.measures:
             if measure.kind == COUNT:
                 aggregates[prefix + measure.key] = Count("pk", filter=measure.filter or None, distinct=distinct)
+            elif measure.kind == SCORE and distinct:
+                # A sum over a join would add a need once per joined row: sum distinct counts per level.
+                for level in context.weights:
+                    aggregates[f"{prefix}{measure.key}__{level}"] = Count(
+                        "pk", filter=Q(level=level) & measure.filter, distinct=True
+                    )
             elif measure.kind == SCORE:
                 aggregates[prefix + measure.key] = Sum(score_of(context.weights), filter=measure.filter or None)
             elif measure.kind == AMOUNT:
                 aggregates[prefix + measure.key] = Sum(measure.amount_field, filter=measure.filter or None)
-            if self.source.parties:
+            if self.source.parties and context.public:  # only the public has figures withheld
                 aggregates[f"{prefix}{measure.key}__parties"] = Count(
                     self.source.parties, filter=measure.filter or None, distinct=True
                 )
@@ -284,7 +296,12 @@ class TableSpec:
             for measure in self.measures:
                 parties = values.get(f"{measure.key}__parties", 0) or 0
                 withheld = bool(self.source.parties) and context.withhold(parties)
-                cells[measure.key] = Cell(values.get(measure.key) or 0, suppressed=withheld)
+                value = values.get(measure.key)
+                if measure.kind == SCORE and self.source.distinct:
+                    value = sum(weight * (values.get(f"{measure.key}__{level}") or 0) for level, weight in context.weights.items())
+                if value is None:
+                    value = Decimal("0.00") if measure.kind == AMOUNT else 0
+                cells[measure.key] = Cell(value, suppressed=withheld)
             for derived in self.derived:
                 cells[derived.key] = Cell(derived.compute({d: cells[d].value for d in derived.depends}))
             rows.append(Row(key, label, cells))

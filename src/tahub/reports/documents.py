@@ -175,7 +175,7 @@ def render_docx(report, *, progress=None):
             writer.paragraph(section.intro)
         for table in section.tables:
             writer.table(table)
-            if table.chart:
+            if table.has_chart:
                 writer.figure(table)
     if report.annex is not None:
         if progress:
