@@ -300,6 +300,7 @@ def _adjust_coverage(previous, ranking, weights):
     Exact while the subject has fewer offers above the threshold than it keeps (all of them are then
     kept, so whether this offer was among them is known); a subject with more keeps its count, at
     least ``per_subject`` either way, until the next full run."""
+    stamp = timezone.now()
     before = {key for key, _offer, _created, _score in previous}
     now = {s.subject for s in ranking.suggestions if s.score >= weights.threshold}
     changed = before ^ now
@@ -310,8 +311,9 @@ def _adjust_coverage(previous, ranking, weights):
             for coverage in Coverage.objects.filter(**{f"{kind}__in": chunk}, above_threshold__lt=weights.per_subject):
                 key = (kind, getattr(coverage, f"{kind}_id"))
                 coverage.above_threshold = max(0, coverage.above_threshold + (1 if key in now else -1))
+                coverage.computed_at = stamp  # reports keep figures until coverage changes (its time says so)
                 rows.append(coverage)
-        Coverage.objects.bulk_update(rows, ["above_threshold"], batch_size=500)
+        Coverage.objects.bulk_update(rows, ["above_threshold", "computed_at"], batch_size=500)
 
 
 # Decisions ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ audience (the Secretariat sees every figure; everyone else sees figures drawn fr
 Parties only) and the weights in force."""
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.db.models import Q
 from django.urls import reverse
@@ -47,6 +48,7 @@ class SummaryContext:
     audience: str = PUBLIC
     scope: Scope = field(default_factory=Scope)
     follow_needs: bool = False  # may the reader open the lists of Parties' answers behind figures?
+    _memo: dict = field(default_factory=dict, repr=False)
 
     @property
     def public(self):
@@ -61,13 +63,24 @@ class SummaryContext:
             return self.follow_needs
         return True
 
+    def remember(self, name, compute):
+        """``compute()`` once per context: reference rows (themes, groups) read by many tables."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
+
     def link(self, table, row, column):
-        url = reverse("reports:figure_records", args=[self.cycle.pk, table, row, column])
+        """The address of the records behind a figure (``reverse`` once, then filled in)."""
+        pattern = self.remember("link", lambda: reverse("reports:figure_records", args=[self.cycle.pk, "T", "R", "C"]))
+        url = pattern.replace("/T/R/C/", f"/{table}/{quote(row, safe='')}/{column}/")
         query = self.scope.query
         return f"{url}?scope={query['scope']}" if query else url
 
     def regional_groups(self):
-        groups = RegionalGroup.objects.order_by("order")
-        if self.scope.kind != "all":
-            groups = groups.filter(pk__in=self.scope.group_ids)
-        return list(groups)
+        def read():
+            groups = RegionalGroup.objects.order_by("order")
+            if self.scope.kind != "all":
+                groups = groups.filter(pk__in=self.scope.group_ids)
+            return list(groups)
+
+        return self.remember("groups", read)

@@ -70,10 +70,11 @@ class RowSpec:
 @dataclass(frozen=True)
 class Grouping:
     """Rows by the values of ``fields`` (joined by ``|`` in a row's key), in the order and with the
-    labels of ``choices(context)``; rows with no record show zeros."""
+    labels of ``choices(context)``; rows with no record show zeros. Without ``choices``, the values
+    found are the rows, in order, each its own label (e.g. currency codes)."""
 
     fields: tuple
-    choices: Callable  # context -> [(key, label)]
+    choices: Callable | None  # context -> [(key, label)]
     expression: Any = None  # an expression to group by instead of the single field
 
     def filter_for(self, key):
@@ -280,12 +281,19 @@ class TableSpec:
                 "|".join(str(item[f]) for f in group): item
                 for item in base.values(*group).annotate(**self._aggregates(context)).order_by()
             }
-            return [(key, str(label), found.get(key, {})) for key, label in self.rows.choices(context)]
-        rows = []
-        for row in self.rows:
-            values = base.filter(row.filter).aggregate(**self._aggregates(context))
-            rows.append((row.key, str(row.label), values))
-        return rows
+            choices = self.rows.choices(context) if self.rows.choices else [(key, key) for key in sorted(found)]
+            return [(key, str(label), found.get(key, {})) for key, label in choices]
+        # Rows that overlap (a Party may be in several): one pass, each figure filtered by its row too.
+        aggregates = {}
+        for index, row in enumerate(self.rows):
+            for name, aggregate in self._aggregates(context, prefix=f"r{index}__").items():
+                aggregate.filter = row.filter & aggregate.filter if aggregate.filter is not None else row.filter
+                aggregates[name] = aggregate
+        values = base.aggregate(**aggregates)
+        return [
+            (row.key, str(row.label), {key.split("__", 1)[1]: value for key, value in values.items() if key.startswith(f"r{index}__")})
+            for index, row in enumerate(self.rows)
+        ]
 
     def compute(self, context):
         rows = []

@@ -43,7 +43,7 @@ def area_of(theme_path):
 
 
 def _invitations(context):
-    current = Response.objects.current().filter(cycle=context.cycle, country=OuterRef("country"))
+    current = Response.objects.current().filter(cycle=context.cycle, country=OuterRef("country")).order_by()
     return (
         Invitation.objects.filter(cycle=context.cycle)
         .filter(context.scope.countries("country"))
@@ -86,8 +86,10 @@ def _changes(context):
 
 
 def _offers(context):
-    """Offers the audience may count: for the public only those the public catalogue shows."""
-    offers = Offer.objects.all()
+    """Offers the audience may count (for the public only those the public catalogue shows) that
+    were reported in the cycle's survey or are open now: the two figures every offer table gives."""
+    reported, open_now = _offer_measures(context.cycle)
+    offers = Offer.objects.filter(reported | open_now)
     if context.public:
         offers = offers.filter(status=Offer.Status.PUBLISHED, visibility=Offer.Visibility.PUBLIC)
     if context.scope.kind != "all":
@@ -104,7 +106,9 @@ NEEDS = Source("needs", _observations, "needs", parties="need__country")
 NEED_KINDS = Source("need_kinds", _observations, "needs", parties="need__country", distinct=True)
 TRENDS = Source("trends", _trend_observations, "needs", parties="need__country")
 CHANGES = Source("changes", _changes, "need_records", parties="country")
-OFFERS = Source("offers", _offers, "offers", distinct=True)
+OFFERS = Source("offers", _offers, "offers")
+OFFER_TOPICS = Source("offer_topics", _offers, "offers", distinct=True)  # rows by kind or theme: a join
+SURVEY_OFFERS = Source("survey_offers", lambda c: _offers(c).filter(survey_cycle=c.cycle), "offers")
 OFFER_VALUES = Source("offer_values", lambda c: _offers(c).filter(amount__isnull=False), "offers")
 COVERAGE = Source("coverage", _coverage, "coverage", parties="country")
 
@@ -113,11 +117,13 @@ COVERAGE = Source("coverage", _coverage, "coverage", parties="country")
 
 
 def _areas(context):
-    return [(t.code, t.label) for t in Theme.objects.filter(parent__isnull=True).order_by("order")]
+    return context.remember("areas", lambda: [
+        (t.code, t.label) for t in Theme.objects.filter(parent__isnull=True).order_by("order")
+    ])
 
 
 def _themes(context):
-    return [(t.code, t.label) for t in Theme.objects.select_related("parent").order_by("order")]
+    return context.remember("themes", lambda: [(t.code, t.label) for t in Theme.objects.order_by("order")])
 
 
 def _groups(context):
@@ -125,16 +131,13 @@ def _groups(context):
 
 
 def _kind_areas(context):
-    return [(k.code, k.label) for k in KindOfHelp.objects.filter(parent__isnull=True).order_by("order")]
+    return context.remember("kinds", lambda: [
+        (k.code, k.label) for k in KindOfHelp.objects.filter(parent__isnull=True).order_by("order")
+    ])
 
 
 def _provider_types(context):
     return [(value, label) for value, label in Organisation.Type.choices]
-
-
-def _currencies(context):
-    found = _offers(context).filter(amount__isnull=False).values_list("currency", flat=True).distinct()
-    return [(code, code) for code in sorted(set(found))]
 
 
 def _area_and_group(context):
@@ -147,19 +150,31 @@ def _party_groups(path):
 
 
 def _eligible_in(group_ids, country_ids=()):
-    """Offers a Party of the groups (or one of the countries) is eligible for."""
-    parties = Country.objects.filter(regional_group__in=group_ids) if not country_ids else Country.objects.filter(pk__in=country_ids)
-    kinds = set(parties.values_list("classification", "ldc", "sids").distinct())
-    condition = Q(eligible_groups__in=group_ids) | Q(eligible_countries__in=parties)
-    if any(c == Country.Classification.DEVELOPING for c, _ldc, _sids in kinds):
-        condition |= Q(eligible_developing=True)
-    if any(c == Country.Classification.TRANSITION for c, _ldc, _sids in kinds):
-        condition |= Q(eligible_transition=True)
-    if any(ldc for _c, ldc, _sids in kinds):
-        condition |= Q(eligible_ldc=True)
-    if any(sids for _c, _ldc, sids in kinds):
-        condition |= Q(eligible_sids=True)
-    return condition
+    """Offers a Party of the groups (or one of the countries) is eligible for.
+
+    Written with ``Exists`` rather than joins, so an offer naming several groups or countries is
+    still one row: counts need no DISTINCT and sums of amounts stay right.
+    """
+    parties = Country.objects.filter(pk__in=country_ids) if country_ids else Country.objects.filter(regional_group__in=group_ids)
+    found = list(parties.values_list("pk", "classification", "ldc", "sids"))
+    kinds = {(classification, ldc, sids) for _pk, classification, ldc, sids in found}
+    groups = Offer.eligible_groups.through.objects.filter(offer_id=OuterRef("pk"), regionalgroup_id__in=group_ids)
+    countries = Offer.eligible_countries.through.objects.filter(
+        offer_id=OuterRef("pk"), country_id__in=[pk for pk, *_rest in found]
+    )
+    flags = [
+        ("eligible_developing", any(c == Country.Classification.DEVELOPING for c, _ldc, _sids in kinds)),
+        ("eligible_transition", any(c == Country.Classification.TRANSITION for c, _ldc, _sids in kinds)),
+        ("eligible_ldc", any(ldc for _c, ldc, _sids in kinds)),
+        ("eligible_sids", any(sids for _c, _ldc, sids in kinds)),
+    ]
+    condition = Q(pk__in=[])
+    for flag, applies in flags:  # the cheap tests first: most offers are open to a whole classification
+        if applies:
+            condition |= Q(**{flag: True})
+    if not country_ids:
+        condition |= Q(Exists(groups))
+    return condition | Q(Exists(countries))
 
 
 def _eligible_rows(context):
@@ -320,12 +335,12 @@ def availability_tables(context):
         TableSpec(
             "offers_by_kind", _("Assistance available by kind of help"),
             _("Offers reported in the cycle's available-assistance survey, and offers open now."),
-            OFFERS, measures, Grouping(("kinds__code",), _kind_areas, area_of("kinds")), chart="bar",
+            OFFER_TOPICS, measures, Grouping(("kinds__code",), _kind_areas, area_of("kinds")), chart="bar",
             chart_columns=("reported", "open"), row_header=_("Kind of help"),
         ),
         TableSpec(
             "offers_by_area", _("Assistance available by area"), _("An offer may cover several areas."),
-            OFFERS, measures, Grouping(("themes__code",), _areas, area_of("themes")), chart="bar",
+            OFFER_TOPICS, measures, Grouping(("themes__code",), _areas, area_of("themes")), chart="bar",
             chart_columns=("reported", "open"), row_header=_("Area"),
         ),
         TableSpec(
@@ -347,12 +362,12 @@ def availability_tables(context):
                 Measure("open", _("Offers open now"), open_now),
                 Measure("open_amount", _("Amount open now"), open_now, kind=AMOUNT, amount_field="amount"),
             ),
-            Grouping(("currency",), _currencies), row_header=_("Currency"),
+            Grouping(("currency",), None), row_header=_("Currency"),
         ),
         TableSpec(
             "providers", _("Providers that answered the survey"),
             _("Providers asked in the cycle's available-assistance survey that answered, with the offers they reported."),
-            OFFERS, measures[:1], Grouping(("provider_id",), _responding_providers), row_header=_("Provider"),
+            SURVEY_OFFERS, measures[:1], Grouping(("provider_id",), _responding_providers), row_header=_("Provider"),
         ),
     ]
 

@@ -1,7 +1,10 @@
 """Reads of the reports app: the cycle summary (one computation for the page, the API and every
 download) and the records behind each of its figures."""
 
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Subquery, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -10,15 +13,26 @@ from django.utils.translation import gettext as _
 
 from tahub.accounts.actors import is_secretariat, memberships_of
 from tahub.accounts.roles import Role
-from tahub.assessments.models import Cycle, Invitation, NeedObservation, Response
+from tahub.assessments.models import (
+    Cycle,
+    Invitation,
+    Need,
+    NeedObservation,
+    ProviderInvitation,
+    Response,
+)
 from tahub.assessments.permissions import cycle_policy, need_policy
+from tahub.matching.models import Coverage
 from tahub.matching.selectors import uncovered_needs
+from tahub.offers.models import Offer
 from tahub.offers.permissions import offer_policy
 from tahub.reference.models import RegionalCentre, RegionalGroup
 from tahub.reports.context import FULL, PUBLIC, Scope, SummaryContext
 from tahub.reports.definition import COUNT, SCORE, TEXT, Cell, Column, Report, Row, Section, Table
 from tahub.reports.figures import LEVEL_LABELS, RESPONDED, summary_specs
 from tahub.reports.models import SummarySettings
+
+CACHE_SECONDS = 3600
 
 
 def section_titles():
@@ -92,8 +106,41 @@ def summary_context(actor, cycle, scope=None, *, audience=None):
 # -- the summary ----------------------------------------------------------------------------
 
 
+def _fingerprint(context):
+    """What the summary's figures are computed from, in a few indexed aggregates: any new,
+    changed or deleted response, observation, need, offer, invitation, coverage or cycle changes it."""
+    return (
+        Response.objects.aggregate(at=Max("updated_at"), n=Count("pk")),
+        NeedObservation.objects.aggregate(last=Max("pk"), n=Count("pk")),
+        Need.history.aggregate(last=Max("history_id")),
+        Offer.history.aggregate(last=Max("history_id")),
+        Invitation.objects.filter(cycle=context.cycle).aggregate(last=Max("pk"), n=Count("pk")),
+        Coverage.objects.aggregate(at=Max("computed_at"), n=Count("pk")),
+        Cycle.history.aggregate(last=Max("history_id")),
+        ProviderInvitation.history.aggregate(last=Max("history_id")),
+        timezone.localdate(),  # "open now"
+    )
+
+
 def cycle_summary(context):
-    """The whole summary of ``context.cycle`` as a ``Report`` (figures in the active language)."""
+    """The whole summary of ``context.cycle`` as a ``Report`` (figures in the active language).
+
+    Kept in the cache under what it was computed from (``_fingerprint``), so it is computed again
+    as soon as any record behind it changes, and at the latest after an hour.
+    """
+    key = "reports:summary:" + hashlib.sha256(repr((
+        context.cycle.pk, context.scope, context.audience, context.follow_needs, sorted(context.weights.items()),
+        context.minimum, [c.pk for c in context.trend_cycles], get_language(), _fingerprint(context),
+    )).encode()).hexdigest()
+    report = cache.get(key)
+    if report is None:
+        report = compute_summary(context)
+        cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
+def compute_summary(context):
+    """``cycle_summary`` without the cache."""
     computed = {}
     sections = []
     titles = section_titles()
@@ -222,7 +269,7 @@ def _responding_parties(context):
         Invitation.objects.filter(cycle=context.cycle).filter(context.scope.countries("country"))
         .select_related("country__regional_group")
         .annotate(response_status=Subquery(
-            Response.objects.current().filter(cycle=context.cycle, country=OuterRef("country")).values("status")[:1]
+            Response.objects.current().filter(cycle=context.cycle, country=OuterRef("country")).order_by().values("status")[:1]
         ))
         .filter(response_status__in=RESPONDED)
         .order_by("country__name_en")

@@ -74,11 +74,7 @@ def summary_download(request, pk, fmt):
 
 
 def _computed_table(context, key):
-    try:
-        spec = spec_for(context, key)
-    except KeyError:
-        return next((t for t in cycle_summary(context).tables() if t.key == key), None)
-    return spec.compute(context) if spec.shown else None
+    return next((t for t in cycle_summary(context).tables() if t.key == key), None)
 
 
 def table_download(request, pk, key, fmt):
@@ -92,12 +88,8 @@ def table_download(request, pk, key, fmt):
 
 
 def chart(request, pk, key):
-    context = _context(request, pk)
-    try:
-        spec = spec_for(context, key)
-    except KeyError as exc:
-        raise Http404 from exc
-    image = draw(spec.compute(context), image_format="svg") if spec.chart else None
+    table = next((t for t in cycle_summary(_context(request, pk)).tables() if t.key == key), None)
+    image = draw(table, image_format="svg") if table is not None else None
     if image is None:
         raise Http404
     response = HttpResponse(image, content_type="image/svg+xml")
