@@ -27,6 +27,8 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+import summaries  # noqa: E402  (bench/summaries.py, beside this file)
+
 SECRETARIAT = "secretariat@demo.tahub.example"
 REGIONAL_FOCAL_POINT = "rfp.africa@demo.tahub.example"
 PARTY_FOCAL_POINT = "focal.ken@demo.tahub.example"
@@ -220,6 +222,20 @@ def matching_cases():
         if busiest:
             cases.append((f"{label} (secretariat)", SECRETARIAT, f"{prefix}{busiest[field]}/"))
     return cases
+
+
+def published_cycle():
+    from tahub.assessments.models import Cycle
+
+    return Cycle.objects.get(title="Technical assistance needs assessment 2020")
+
+
+def report_cases():
+    """The summary pages and API of the demo's 2020 (published) and 2024 (open) cycles."""
+    from tahub.assessments.models import Cycle
+
+    latest = Cycle.objects.get(title="Technical assistance needs assessment 2024").pk
+    return summaries.summary_cases((latest, published_cycle().pk), SECRETARIAT, REGIONAL_FOCAL_POINT)
 
 
 def measure_matching(repeat):
@@ -539,6 +555,23 @@ def print_table(meta, results):
         )
     if any(result["queries_vary"] for result in results):
         print("* the number of queries varied between requests; the largest is shown")
+    aggregates = meta.get("aggregates")
+    if aggregates:
+        print()
+        print("summary aggregates (2020 cycle): the query tahub's ORM sends beside hand-written SQL, both executed and")
+        print("fetched the same way (median ms); the ORM's building and compiling of the query, and the whole table, apart")
+        width = max(len(a["aggregate"]) for a in aggregates)
+        print(f"{'aggregate'.ljust(width)} | {'tahub query':>11} | {'hand SQL':>8} | {'ratio':>5} | {'ORM adds':>8} | {'table':>7}")
+        for a in aggregates:
+            print(
+                f"{a['aggregate'].ljust(width)} | {a['tahub_query_ms']:>11.2f} | {a['sql_ms']:>8.2f} | {a['ratio']:>5.2f}"
+                f" | {a['orm_overhead_ms']:>8.2f} | {a['table_ms']:>7.2f}"
+            )
+    for document in meta.get("documents", []):
+        print(
+            f"summary DOCX ({document['language']}, {document['tables']} tables, {document['bytes']} bytes, figures computed"
+            f" afresh): median {document['median_s']} s, slowest {document['max_s']} s"
+        )
     matching = meta.get("matching")
     if matching:
         print()
@@ -591,6 +624,7 @@ def main(argv=None):
         CASES.extend(offer_cases())
         CASES.extend(request_cases())
         CASES.extend(matching_cases())
+        CASES.extend(report_cases())
         clients = make_clients()
         results, failures = measure(clients, args.repeat, args.warmup)
         count_rows(clients, results)
@@ -605,6 +639,12 @@ def main(argv=None):
         download_results, download_failures = measure_downloads(max(1, min(args.repeat, 5)))
         results.extend(download_results)
         failures.extend(download_failures)
+        cold, cold_failures = summaries.measure_cold_pages(clients, report_cases(), max(1, min(args.repeat, 10)))
+        results.extend(cold)
+        failures.extend(cold_failures)
+        meta["aggregates"], aggregate_failures = summaries.measure_aggregates(published_cycle(), max(5, min(args.repeat, 20)))
+        failures.extend(aggregate_failures)
+        meta["documents"] = summaries.measure_documents(published_cycle(), max(1, min(args.repeat, 3)))
         meta["matching"] = measure_matching(max(1, min(args.repeat, 10)))
     finally:
         clean_up()

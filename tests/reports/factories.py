@@ -4,7 +4,12 @@ from datetime import date
 
 from tahub.assessments.models import Cycle
 from tahub.assessments.services.cycles import cycle_close, cycle_publish_results
-from tahub.assessments.services.responses import response_accept, response_save, response_start, response_submit
+from tahub.assessments.services.responses import (
+    response_accept,
+    response_save,
+    response_start,
+    response_submit,
+)
 from tahub.reference.models import Country
 from tests.assessments.factories import complete_answers, open_cycle, published_version
 

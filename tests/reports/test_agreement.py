@@ -24,7 +24,6 @@ from tahub.accounts.models import User
 from tahub.accounts.roles import Role
 from tahub.assessments.models import Cycle
 from tahub.reports.documents import render_docx
-from tahub.reports.exports import render_xlsx
 from tahub.reports.figures import spec_for
 from tahub.reports.selectors import cycle_summary, summary_context
 
