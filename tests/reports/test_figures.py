@@ -138,8 +138,9 @@ def assert_figure_matches_its_records(context, cell, column, weights):
     if column.kind == "score":
         levels = list(records.values_list("level", flat=True))
         assert sum(weights[level] for level in levels) == cell.value, cell.link
-    elif column.kind == "amount":
-        assert sum(records.values_list("amount", flat=True)) == cell.value, cell.link
+    elif column.kind in ("amount", "sum"):
+        field = spec.measure(match.kwargs["column"]).amount_field
+        assert sum(records.values_list(field, flat=True)) == cell.value, cell.link
     else:
         assert records.count() == cell.value, cell.link
 

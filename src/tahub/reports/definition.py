@@ -20,10 +20,12 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 COUNT = "count"  # records counted
 SCORE = "score"  # sum of the level weights of the needs counted
 AMOUNT = "amount"  # sum of an amount field (always within one currency)
+SUM = "sum"  # sum of a whole-number field of the records counted
 PERCENT = "percent"  # derived: a whole-number percentage
+NUMBER = "number"  # derived: a whole number computed from other figures (e.g. offers per need)
 TEXT = "text"  # a label column (the row's name, or a second label)
 
-NUMERIC = {COUNT, SCORE, AMOUNT, PERCENT}
+NUMERIC = {COUNT, SCORE, AMOUNT, SUM, PERCENT, NUMBER}
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,7 @@ class TableSpec:
                     )
             elif measure.kind == SCORE:
                 aggregates[prefix + measure.key] = Sum(score_of(context.weights), filter=measure.filter or None)
-            elif measure.kind == AMOUNT:
+            elif measure.kind in (AMOUNT, SUM):
                 aggregates[prefix + measure.key] = Sum(measure.amount_field, filter=measure.filter or None)
             if self.source.parties and context.public:  # only the public has figures withheld
                 aggregates[f"{prefix}{measure.key}__parties"] = Count(

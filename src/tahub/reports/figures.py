@@ -20,6 +20,7 @@ from tahub.reference.models import Country, KindOfHelp, Theme
 from tahub.reports.definition import (
     AMOUNT,
     SCORE,
+    SUM,
     Derived,
     Grouping,
     Measure,
@@ -313,12 +314,18 @@ def needs_tables(context):
             note=_("Compared with: %(cycle)s") % {"cycle": previous.title} if previous else _("There is no earlier cycle to compare with."),
         )
     )
+    by_cycle = tuple(Measure(f"c{c.pk}", c.title, Q(cycle=c), kind=SCORE) for c in context.trend_cycles)
     tables.append(
         TableSpec(
             "trends", _("Trends across cycles"), _("Weighted score of the needs reported in each cycle, by area."),
-            TRENDS, tuple(Measure(f"c{c.pk}", c.title, Q(cycle=c), kind=SCORE) for c in context.trend_cycles),
-            Grouping(("need__theme__code",), _areas, area_of("need__theme")), chart="line",
+            TRENDS, by_cycle, Grouping(("need__theme__code",), _areas, area_of("need__theme")), chart="line",
             chart_columns=tuple(f"c{c.pk}" for c in context.trend_cycles), row_header=_("Area"),
+        )
+    )
+    tables.append(
+        TableSpec(
+            "trends_by_theme", _("Trends across cycles, by theme"), _("The same for each theme and sub-theme."),
+            TRENDS, by_cycle, Grouping(("need__theme__code",), _themes), row_header=_("Theme"), skip_empty=True,
         )
     )
     return tables
@@ -399,6 +406,7 @@ def gap_tables(context):
                 Measure("open", _("Open needs")),
                 Measure("uncovered", _("Needs no offer matches"), Q(above_threshold=0)),
                 Measure("covered", _("Needs with a matching offer"), Q(above_threshold__gt=0)),
+                Measure("eligible", _("Eligible open offers, summed over the needs"), kind=SUM, amount_field="eligible"),
             ),
             Grouping(("need__theme__code", "country__regional_group__code"), _area_and_group,
                      Concat(area_of("need__theme"), Value("|"), F("country__regional_group__code"))),

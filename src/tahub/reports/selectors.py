@@ -28,7 +28,18 @@ from tahub.offers.models import Offer
 from tahub.offers.permissions import offer_policy
 from tahub.reference.models import RegionalCentre, RegionalGroup
 from tahub.reports.context import FULL, PUBLIC, Scope, SummaryContext
-from tahub.reports.definition import COUNT, SCORE, TEXT, Cell, Column, Report, Row, Section, Table
+from tahub.reports.definition import (
+    COUNT,
+    NUMBER,
+    SCORE,
+    TEXT,
+    Cell,
+    Column,
+    Report,
+    Row,
+    Section,
+    Table,
+)
 from tahub.reports.figures import LEVEL_LABELS, RESPONDED, summary_specs
 from tahub.reports.models import SummarySettings
 
@@ -208,13 +219,19 @@ def _gaps(needs, coverage, top=20):
     for row in needs.rows:
         found = open_cells[row.key]
         score, opened, uncovered = row.cells["score"], found.cells["open"], found.cells["uncovered"]
+        eligible = found.cells["eligible"]
         hidden = score.suppressed or opened.suppressed or uncovered.suppressed
         if hidden:
             gap = Cell(None, suppressed=True)
         else:
             gap = Cell(round(score.value * uncovered.value / opened.value) if opened.value else 0)
+        per_need = Cell(None, suppressed=True) if eligible.suppressed or opened.suppressed else Cell(
+            round(eligible.value / opened.value) if opened.value else 0
+        )
         if hidden or gap.value:
-            rows.append(Row(row.key, row.label, {"score": score, "open": opened, "uncovered": uncovered, "gap": gap}))
+            rows.append(Row(row.key, row.label, {
+                "score": score, "open": opened, "uncovered": uncovered, "per_need": per_need, "gap": gap,
+            }))
     rows.sort(key=lambda r: (r.cells["gap"].value is None, -(r.cells["gap"].value or 0), r.label))
     return Table(
         key="gaps", title=_("The largest gaps"),
@@ -222,7 +239,8 @@ def _gaps(needs, coverage, top=20):
                       "the matching threshold; the gap is the score in proportion to the needs left uncovered."),
         columns=[
             Column("score", _("Weighted score"), SCORE), Column("open", _("Open needs"), COUNT),
-            Column("uncovered", _("Needs no offer matches"), COUNT), Column("gap", _("Gap"), SCORE),
+            Column("uncovered", _("Needs no offer matches"), COUNT),
+            Column("per_need", _("Eligible open offers per open need"), NUMBER), Column("gap", _("Gap"), SCORE),
         ],
         rows=rows[:top], row_header=_("Area and regional group"),
         note=_("Activities delivered are not yet recorded in tahub, so delivery is not part of the gap."),
