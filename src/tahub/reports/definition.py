@@ -289,7 +289,9 @@ class TableSpec:
         aggregates = {}
         for index, row in enumerate(self.rows):
             for name, aggregate in self._aggregates(context, prefix=f"r{index}__").items():
-                aggregate.filter = row.filter & aggregate.filter if aggregate.filter is not None else row.filter
+                # The figure's own filter first: it is cheap and rules most records out before the
+                # row's (e.g. "reported in this survey" before "eligible in this region").
+                aggregate.filter = aggregate.filter & row.filter if aggregate.filter is not None else row.filter
                 aggregates[name] = aggregate
         values = base.aggregate(**aggregates)
         return [

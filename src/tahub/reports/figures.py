@@ -6,7 +6,7 @@ records behind a figure with the same filters. Which figures the public may see 
 ``definition`` from the number of Parties behind each one.
 """
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,11 +44,15 @@ def area_of(theme_path):
 
 
 def _invitations(context):
-    current = Response.objects.current().filter(cycle=context.cycle, country=OuterRef("country")).order_by()
+    """The cycle's invitations, each with the status of its Party's current response (joined)."""
+    current = FilteredRelation(
+        "country__responses",
+        condition=Q(country__responses__cycle=context.cycle, country__responses__is_current=True),
+    )
     return (
         Invitation.objects.filter(cycle=context.cycle)
         .filter(context.scope.countries("country"))
-        .annotate(response_status=Subquery(current.values("status")[:1]))
+        .annotate(current=current, response_status=F("current__status"))
     )
 
 
