@@ -282,6 +282,15 @@ def need_url(pk):
     return reverse("assessments:need_detail", args=[pk])
 
 
+def response_labels(*, full):
+    """How a Party's response is named in reports: to readers other than the Secretariat (and a
+    region's own), a response the Secretariat returned with queries is simply "Submitted"."""
+    labels = dict(Response.Status.choices)
+    if not full:
+        labels[Response.Status.RETURNED] = labels[Response.Status.SUBMITTED]
+    return labels
+
+
 def _responding_parties(context):
     invitations = (
         Invitation.objects.filter(cycle=context.cycle).filter(context.scope.countries("country"))
@@ -292,7 +301,7 @@ def _responding_parties(context):
         .filter(response_status__in=RESPONDED)
         .order_by("country__name_en")
     )
-    statuses = dict(Response.Status.choices)
+    statuses = response_labels(full=not context.public)
     rows = [
         Row(invitation.country.iso3, invitation.country.name, {},
             extra={"group": invitation.country.regional_group.name if invitation.country.regional_group else "",

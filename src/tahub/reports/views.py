@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tahub.assessments.models import Response
 from tahub.assessments.selectors import cycle_get_for
 from tahub.reference.models import RegionalCentre, RegionalGroup
 from tahub.reports import exports, services
@@ -26,6 +25,7 @@ from tahub.reports.selectors import (
     figure_records_for,
     published_cycles,
     report_cycles_for,
+    response_labels,
     scope_from,
     summary_context,
 )
@@ -115,7 +115,7 @@ def figure_records(request, pk, table, row, column):
         "cycle": context.cycle, "summary": context, "table": computed, "row_label": found.label,
         "column_label": str(spec.measure(column).label), "figure": cell.value, "kind": kind, "page": page,
         "visible": page.paginator.count, "query": "&".join(f"{k}={v}" for k, v in context.scope.query.items()),
-        "statuses": dict(Response.Status.choices),
+        "statuses": response_labels(full=not context.public),
     })
 
 
