@@ -220,7 +220,7 @@ def test_the_document_opens_in_libreoffice_with_every_table_and_figure(language,
         assert "<w:bidi/>" not in body
         assert "Besoins" in body
     pdftotext = shutil.which("pdftotext")
-    if pdftotext:
+    if pdftotext and language != "ar":  # Arabic comes out of a PDF in presentation forms: not comparable
         text = subprocess.run([pdftotext, str(tmp_path / f"summary-{language}.pdf"), "-"], capture_output=True, text=True).stdout
         for table in report.tables():
             assert table.title.split()[0] in text
