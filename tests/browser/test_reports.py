@@ -24,10 +24,10 @@ def test_the_public_and_the_secretariat_read_a_summary(new_context, site, person
     public.goto(url)
     expect(public.locator("html")).to_have_attribute("dir", "rtl")
     needs = main(public).locator("#table-needs_by_area")
-    monitoring_needs = needs.locator('td[data-figure="needs_by_area/monitoring/needs"]')
-    expect(monitoring_needs).to_have_text("3")
-    expect(needs.locator('td[data-figure="needs_by_area/monitoring/high"] abbr')).to_have_text("—")
-    expect(monitoring_needs.locator("a")).to_have_count(0)  # no way to the Parties' answers
+    emergency_needs = needs.locator('td[data-figure="needs_by_area/emergency/needs"]')
+    expect(emergency_needs).to_have_text("3")
+    expect(needs.locator('td[data-figure="needs_by_area/emergency/high"] abbr')).to_have_text("—")
+    expect(emergency_needs.locator("a")).to_have_count(0)  # no way to the Parties' answers
     expect(needs.locator("figure.chart")).to_have_count(0)  # every level is withheld: nothing to draw
     chart = main(public).locator("#table-participation_by_group figure.chart img")
     expect(chart).to_have_attribute("alt", re.compile(".+"))

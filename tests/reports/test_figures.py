@@ -169,9 +169,13 @@ def test_the_public_never_sees_a_figure_drawn_from_fewer_than_three_parties(refe
                 if 0 < parties < 3:
                     shown_small.append((table.key, row.key, key, parties))
     assert shown_small == []
-    monitoring = next(row for row in summary.table("needs_by_area").rows if row.key == "monitoring")
-    assert monitoring.cells["needs"].value == 3  # KEN, GHA and TZA
-    assert [monitoring.cells[level].value for level in ("high", "medium", "low", "score")] == [None] * 4
+    areas = {row.key: row for row in summary.table("needs_by_area").rows}
+    assert areas["emergency"].cells["needs"].value == 3  # KEN, PER and BRA, one each of high, medium, low
+    assert [areas["emergency"].cells[level].value for level in ("high", "medium", "low", "score")] == [None] * 4
+    assert areas["legal"].cells["needs"].value is None  # GHA alone
+    # and one more area: else legal's would be all needs less the others'
+    assert areas["monitoring"].cells["needs"].value is None
+
 
 
 def _spec_or_none(context, key):
@@ -181,19 +185,45 @@ def _spec_or_none(context, key):
         return None
 
 
-def test_a_withheld_part_cannot_be_worked_out_from_the_total(reference):
+def test_a_withheld_part_cannot_be_worked_out_from_a_total(reference):
+    """Not along a row (levels add up to the needs, groups to all groups), nor down a column (the
+    areas add up to all needs, the themes of an area to the area)."""
     _earlier, later = two_cycles(publish_later=True)
     context = summary_context(None, later)
+    summary = cycle_summary(context)
 
-    for table_key in ("needs_by_area", "needs_by_theme", "needs_by_group", "heat_map", "changes"):
+    checked = 0
+    for table_key in ("needs_by_area", "needs_by_theme", "needs_by_group", "heat_map", "heat_map_counts", "changes",
+                      "trends", "trends_by_theme", "needs_by_classification"):
         spec = spec_for(context, table_key)
-        table = cycle_summary(context).table(table_key)
+        table = summary.table(table_key)
         for row in table.rows:
-            for total, parts in spec.partitions:
-                if row.cells[total].suppressed:
-                    continue
+            for _total, parts in spec.partitions:
                 withheld = [part for part in parts if row.cells[part].suppressed]
-                assert len(withheld) != 1, (table_key, row.key, total, withheld)
+                shown_non_zero = [part for part in parts if not row.cells[part].suppressed and row.cells[part].value]
+                assert len(withheld) != 1 or not shown_non_zero, (table_key, row.key, withheld)
+                checked += 1
+        groups = spec._row_groups(context) or {}
+        for group in set(groups.values()):
+            members = [row for row in table.rows if groups.get(row.key) == group]
+            for measure in spec.measures:
+                withheld = [row.key for row in members if row.cells[measure.key].suppressed]
+                shown_non_zero = [row for row in members if not row.cells[measure.key].suppressed and row.cells[measure.key].value]
+                assert len(withheld) != 1 or not shown_non_zero, (table_key, group, measure.key, withheld)
+                checked += 1
+    assert checked > 50
+
+
+def test_a_figure_shown_twice_is_withheld_in_both_places(reference):
+    _earlier, later = two_cycles(publish_later=True)
+    summary = cycle_summary(summary_context(None, later))
+
+    for row in summary.table("needs_by_area").rows:
+        withheld = row.cells["score"].suppressed
+        heat = next(r for r in summary.table("heat_map").rows if r.key == row.key)
+        trend = next(r for r in summary.table("trends").rows if r.key == row.key)
+        assert heat.cells["total"].suppressed == withheld or heat.cells["total"].suppressed
+        assert not withheld or trend.cells[f"c{later.pk}"].suppressed, row.key
 
 
 def test_the_secretariat_sees_every_figure(cycles, personas):
@@ -221,8 +251,33 @@ def test_a_regional_focal_point_sees_its_own_groups_report_in_full(cycles, perso
     _earlier, later = cycles
 
     own = summary_context(personas.rfp_africa, later, scope_from("region:AFRICA"))
-    other = summary_context(personas.rfp_africa, later, scope_from("region:GRULAC"))
 
-    assert own.audience == FULL and other.audience == PUBLIC
+    assert own.audience == FULL
     parties = [row.key for row in cycle_summary(own).annex.rows]
     assert parties == ["GHA", "KEN", "TZA"]  # Africa's responding Parties only
+
+
+@pytest.mark.parametrize("scope", ["region:GRULAC", "centre:senegal"])
+def test_a_regions_or_centres_report_is_only_for_those_who_see_it_in_full(cycles, personas, scope):
+    """Withheld on their own, a smaller set of Parties' figures could be set against all Parties'."""
+    from django.http import Http404
+
+    from tahub.reports.selectors import scope_from
+
+    _earlier, later = cycles
+    for reader in (None, personas.focal_kenya, personas.rfp_africa if scope.startswith("region") else personas.rfp_grulac):
+        with pytest.raises(Http404):
+            summary_context(reader, later, scope_from(scope))
+    assert summary_context(personas.secretariat, later, scope_from(scope)).audience == FULL
+
+
+def test_the_public_compares_with_the_previous_published_cycle_only(reference):
+    from tahub.assessments.models import Cycle
+
+    earlier, later = two_cycles(publish_later=True)
+    Cycle.objects.filter(pk=earlier.pk).update(status=Cycle.Status.CLOSED)
+
+    public = summary_context(None, later)
+
+    assert public.previous is None
+    assert summary_context(None, later, audience=FULL).previous == earlier

@@ -25,8 +25,8 @@ def test_the_public_reads_a_published_summary_with_small_figures_withheld(publis
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-figure="needs_by_area/monitoring/needs" data-value="3">3</td>' in html
-    assert 'data-figure="needs_by_area/monitoring/high" data-value=""><abbr' in html
+    assert 'data-figure="needs_by_area/emergency/needs" data-value="3">3</td>' in html
+    assert 'data-figure="needs_by_area/emergency/high" data-value=""><abbr' in html
     assert "/figures/needs_by_area/" not in html  # no way to the Parties' answers
     assert "Kenya" in html  # the responding Parties are listed in the annex
 
@@ -35,9 +35,9 @@ def test_the_public_api_gives_withheld_figures_as_null(published, client):
     summary = client.get(f"/api/v1/summaries/{published.pk}").json()
 
     table = next(t for t in summary["tables"] if t["key"] == "needs_by_area")
-    monitoring = next(r for r in table["rows"] if r["key"] == "monitoring")
-    assert monitoring["values"]["needs"] == 3
-    assert monitoring["values"]["high"] is None and "high" in monitoring["withheld"]
+    emergency = next(r for r in table["rows"] if r["key"] == "emergency")
+    assert emergency["values"]["needs"] == 3
+    assert emergency["values"]["high"] is None and "high" in emergency["withheld"]
     assert summary["audience"] == "public"
 
 
@@ -105,8 +105,8 @@ def test_the_spreadsheet_has_a_sheet_per_table_with_numbers_frozen_headers_and_f
     africa = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "African States")
     assert africa[1:4] == (4, 3, 3)  # invited, responded, accepted: numbers, not text
     needs = workbook["needs_by_area"]
-    monitoring = next(row for row in needs.iter_rows(min_row=2, values_only=True) if row[0] == "Monitoring of hazardous and other wastes")
-    assert monitoring[1] == 3 and monitoring[2] is None  # a withheld figure is an empty cell
+    emergency = next(row for row in needs.iter_rows(min_row=2, values_only=True) if row[0] == "Emergency responses")
+    assert emergency[1] == 3 and emergency[2] is None  # a withheld figure is an empty cell
 
 
 def test_a_table_as_csv_names_its_columns_and_leaves_withheld_figures_empty(published, client):
@@ -114,7 +114,7 @@ def test_a_table_as_csv_names_its_columns_and_leaves_withheld_figures_empty(publ
 
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "key,label,needs,high,medium,low,score"
-    assert next(line for line in lines if line.startswith("monitoring,")).endswith(",3,,,,")
+    assert next(line for line in lines if line.startswith("emergency,")).endswith(",3,,,,")
 
 
 def test_the_open_data_page_lists_the_published_tables_and_their_dictionary(published, client, reference):
@@ -124,7 +124,29 @@ def test_the_open_data_page_lists_the_published_tables_and_their_dictionary(publ
     assert 'id="dictionary-needs_by_area"' in page and "<code>score</code>" in page
 
 
-def test_a_regional_report_counts_a_regions_parties_and_the_offers_open_to_them(published, client):
+def test_the_public_reads_no_regional_report(published, client):
+    assert client.get(f"/reports/cycles/{published.pk}/?scope=region:AFRICA").status_code == 404
+    assert client.get(f"/api/v1/summaries/{published.pk}?scope=centre:senegal").status_code == 404
+    assert "scope=region:" not in client.get("/reports/").content.decode()
+
+
+def test_a_spreadsheet_never_holds_a_formula(reference):
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from tahub.reports.definition import Report, Row, Section, Table
+    from tahub.reports.exports import render_xlsx
+
+    table = Table("providers", "Providers", "", [], [Row("1", '=HYPERLINK("https://example.org","Open")\x07', {})])
+    report = Report("r", "Title", "", [Section("s", "S", "", [table])], "public", "en", timezone.now())
+
+    cell = load_workbook(io.BytesIO(render_xlsx(report)))["providers"]["A2"]
+
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("https://example.org","Open")'
+
+
+def test_a_regional_report_counts_a_regions_parties_and_the_offers_open_to_them(published, personas, client_for):
+    client = client_for(personas.secretariat)
     from tahub.reference.models import Country
 
     published_offer(

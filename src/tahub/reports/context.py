@@ -48,6 +48,8 @@ class SummaryContext:
     audience: str = PUBLIC
     scope: Scope = field(default_factory=Scope)
     follow_needs: bool = False  # may the reader open the lists of Parties' answers behind figures?
+    secretariat: bool = False  # the Secretariat: every offer counted, the uncovered needs listed
+    forced: set = field(default_factory=set, repr=False)  # (table, row, figure) the same as a withheld figure
     _memo: dict = field(default_factory=dict, repr=False)
 
     @property

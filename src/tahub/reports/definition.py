@@ -223,6 +223,7 @@ class TableSpec:
     row_header: Any = ""
     note: Any = ""
     skip_empty: bool = False  # leave out rows whose every figure is zero
+    row_groups: Callable | None = None  # context -> {row key: group} of rows adding up to a published total
     shown: bool = True  # False: computed only to build other tables (its figures stay traceable)
 
     # -- records --------------------------------------------------------------------------
@@ -307,7 +308,9 @@ class TableSpec:
             cells = {}
             for measure in self.measures:
                 parties = values.get(f"{measure.key}__parties", 0) or 0
-                withheld = bool(self.source.parties) and context.withhold(parties)
+                withheld = bool(self.source.parties) and (
+                    context.withhold(parties) or (context.public and (self.key, key, measure.key) in context.forced)
+                )
                 value = values.get(measure.key)
                 if measure.kind == SCORE and self.source.distinct:
                     value = sum(weight * (values.get(f"{measure.key}__{level}") or 0) for level, weight in context.weights.items())
@@ -320,7 +323,7 @@ class TableSpec:
         if context.public:
             dependants = [(m.key, m.depends) for m in self.measures if m.depends]
             dependants += [(d.key, d.depends) for d in self.derived]
-            protect(rows, self.partitions, dependants)
+            protect(rows, self.partitions, dependants, self._row_groups(context), [m.key for m in self.measures])
         for row in rows:
             for key, cell in row.cells.items():
                 if cell.suppressed:
@@ -334,15 +337,47 @@ class TableSpec:
             chart=self.chart, chart_columns=self.chart_columns, row_header=str(self.row_header), note=str(self.note),
         )
 
+    def _row_groups(self, context):
+        """Rows whose figures add up to a total published elsewhere, by group: every row, when the
+        rows split the records (a grouping on a single-valued field), or as ``row_groups`` says."""
+        if self.row_groups is not None:
+            return self.row_groups(context)
+        if isinstance(self.rows, Grouping) and not self.source.distinct:
+            return dict.fromkeys((key for key, _label in self.rows.choices(context)), "all") if self.rows.choices else None
+        return None
+
     @property
     def _measure_keys(self):
         return {m.key for m in self.measures}
 
 
-def protect(rows, partitions, dependants=()):
-    """Secondary suppression, until nothing changes: where a row shows a total, a single withheld
-    part could be recovered by subtraction, so the smallest other part is withheld too; and a
-    figure computed from withheld ones (a score from its levels, a rate) is withheld with them."""
+def _withhold_another(cells):
+    """One of ``cells`` is withheld and their sum is known: withhold the smallest non-zero other
+    (a zero hides nothing). Returns whether anything changed."""
+    hidden = [cell for cell in cells if cell.suppressed]
+    if len(hidden) != 1:
+        return False
+    shown = [cell for cell in cells if not cell.suppressed and cell.value]
+    if not shown:
+        return False  # the others are all zero: the withheld one is its total's, withheld with it or not small
+    min(shown, key=lambda cell: cell.value).suppressed = True
+    return True
+
+
+def protect(rows, partitions, dependants=(), row_groups=None, columns=()):
+    """Secondary suppression, until nothing changes.
+
+    - Within a row, where it shows a total (``partitions``), a single withheld part could be
+      recovered by subtraction: the smallest non-zero other part is withheld too.
+    - Down a column, rows in the same group (``row_groups``: row key → group) add up to a total
+      published elsewhere (the themes of an area to the area, the areas to all needs): the same.
+    - A figure computed from withheld ones (a score from its levels, a rate) is withheld with them.
+    """
+    groups = {}
+    for row in rows:
+        group = (row_groups or {}).get(row.key)
+        if group is not None:
+            groups.setdefault(group, []).append(row)
     changed = True
     while changed:
         changed = False
@@ -350,14 +385,11 @@ def protect(rows, partitions, dependants=()):
             for key, depends in dependants:
                 if not row.cells[key].suppressed and any(row.cells[d].suppressed for d in depends):
                     row.cells[key].suppressed = changed = True
-            for total, parts in partitions:
-                if row.cells[total].suppressed:
-                    continue
-                hidden = [p for p in parts if row.cells[p].suppressed]
-                shown = [p for p in parts if not row.cells[p].suppressed]
-                if len(hidden) == 1 and shown:
-                    smallest = min(shown, key=lambda p: row.cells[p].value)
-                    row.cells[smallest].suppressed = changed = True
+            for _total, parts in partitions:  # the total counts as known even if withheld here: it may be shown elsewhere
+                changed |= _withhold_another([row.cells[p] for p in parts])
+        for members in groups.values():
+            for column in columns:
+                changed |= _withhold_another([row.cells[column] for row in members])
 
 
 def total_of(*keys):

@@ -23,6 +23,13 @@ def values(table, row):
     return [row.label, *[row.extra.get(c.key, "") for c in table.text_columns], *[row.cells[c.key].value for c in table.columns]]
 
 
+def _text(value):
+    """Text without the control characters a spreadsheet cannot hold; other values as they are."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _sheet_name(key, taken):
     name = key[:31]
     suffix = 2
@@ -42,7 +49,7 @@ def render_xlsx(report):
     about = workbook.active
     about.title = "about"
     about.sheet_view.rightToLeft = report.language == "ar"
-    about.append([report.title])
+    about.append([_text(report.title)])
     about["A1"].font = Font(bold=True, size=13)
     about.append([report.subtitle])
     about.append([_("Made on %(date)s") % {"date": report.generated_at.strftime("%Y-%m-%d %H:%M UTC")}])
@@ -57,7 +64,7 @@ def render_xlsx(report):
     for table in report.tables():
         name = _sheet_name(table.key, taken)
         names.append((name, table))
-        about.append([name, table.title, table.description])
+        about.append([name, _text(table.title), _text(table.description)])
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 50
     about.column_dimensions["C"].width = 90
@@ -70,7 +77,10 @@ def render_xlsx(report):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         money = {index for index, c in enumerate(table.columns, start=2 + len(table.text_columns)) if c.kind == AMOUNT}
         for row in table.rows:
-            sheet.append(values(table, row))
+            sheet.append([_text(value) for value in values(table, row)])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: a name starting with "=" is never a formula
             for index in money:
                 sheet.cell(sheet.max_row, index).number_format = "#,##0.00"
         sheet.freeze_panes = "B2"

@@ -97,6 +97,10 @@ def _offers(context):
     offers = Offer.objects.filter(reported | open_now)
     if context.public:
         offers = offers.filter(status=Offer.Status.PUBLISHED, visibility=Offer.Visibility.PUBLIC)
+    elif not context.secretariat:  # a region's or centre's own people: what members may read
+        offers = offers.filter(
+            status=Offer.Status.PUBLISHED, visibility__in=[Offer.Visibility.PUBLIC, Offer.Visibility.PARTIES]
+        )
     if context.scope.kind != "all":
         offers = offers.filter(_eligible_in(context.scope.group_ids, context.scope.country_ids))
     return offers
@@ -129,6 +133,18 @@ def _areas(context):
 
 def _themes(context):
     return context.remember("themes", lambda: [(t.code, t.label) for t in Theme.objects.order_by("order")])
+
+
+def _theme_areas(context):
+    """Theme → its area: the themes of an area add up to the area's figures."""
+    return context.remember("theme_areas", lambda: {
+        t.code: t.parent.code if t.parent_id else t.code for t in Theme.objects.select_related("parent")
+    })
+
+
+def _classifications(context):
+    """Developing countries and economies in transition together are all the Parties counted."""
+    return {PartyGroup.DEVELOPING.value: "all", PartyGroup.TRANSITION.value: "all"}
 
 
 def _groups(context):
@@ -177,9 +193,7 @@ def _eligible_in(group_ids, country_ids=()):
     for flag, applies in flags:  # the cheap tests first: most offers are open to a whole classification
         if applies:
             condition |= Q(**{flag: True})
-    if not country_ids:
-        condition |= Q(Exists(groups))
-    return condition | Q(Exists(countries))
+    return condition | Q(Exists(groups)) | Q(Exists(countries))
 
 
 def _eligible_rows(context):
@@ -259,7 +273,7 @@ def needs_tables(context):
         TableSpec(
             "needs_by_theme", _("Needs by theme"), _("The same for each theme and sub-theme."),
             NEEDS, levels, Grouping(("need__theme__code",), _themes), partitions=LEVEL_PARTS, row_header=_("Theme"),
-            skip_empty=True,
+            skip_empty=True, row_groups=_theme_areas,
         ),
         TableSpec(
             "needs_by_kind", _("Needs by kind of help"),
@@ -276,6 +290,7 @@ def needs_tables(context):
         TableSpec(
             "needs_by_classification", _("Needs by classification"), _("Needs reported by each group of Parties."),
             NEEDS, levels, _party_groups("need__country"), partitions=LEVEL_PARTS, row_header=_("Parties"),
+            row_groups=_classifications,
         ),
         TableSpec(
             "heat_map", _("Need intensity by area and regional group"),
@@ -330,6 +345,7 @@ def needs_tables(context):
         TableSpec(
             "trends_by_theme", _("Trends across cycles, by theme"), _("The same for each theme and sub-theme."),
             TRENDS, by_cycle, Grouping(("need__theme__code",), _themes), row_header=_("Theme"), skip_empty=True,
+            row_groups=_theme_areas,
         )
     )
     return tables

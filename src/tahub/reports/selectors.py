@@ -26,7 +26,7 @@ from tahub.matching.models import Coverage
 from tahub.matching.selectors import uncovered_needs
 from tahub.offers.models import Offer
 from tahub.offers.permissions import offer_policy
-from tahub.reference.models import RegionalCentre, RegionalGroup
+from tahub.reference.models import RegionalCentre, RegionalGroup, Theme
 from tahub.reports.context import FULL, PUBLIC, Scope, SummaryContext
 from tahub.reports.definition import (
     COUNT,
@@ -93,24 +93,40 @@ def sees_in_full(actor, scope):
     return False
 
 
-def previous_cycle(cycle):
-    return (
-        Cycle.objects.exclude(status=Cycle.Status.DRAFT).filter(opens_on__lt=cycle.opens_on)
-        .order_by("-opens_on").first()
-    )
+def scopes_for(actor):
+    """The regional groups and centres whose reports ``actor`` may read (in full)."""
+    groups = [g for g in RegionalGroup.objects.order_by("order") if sees_in_full(actor, Scope("region", g.code, g.name, (g.pk,)))]
+    centres = [
+        c for c in RegionalCentre.objects.filter(status=RegionalCentre.Status.ACTIVE).order_by("acronym")
+        if sees_in_full(actor, Scope("centre", c.slug, c.acronym))
+    ]
+    return groups, centres
+
+
+def previous_cycle(cycle, *, published_only=False):
+    """The cycle opened before ``cycle`` (for the public, the published one before it)."""
+    earlier = Cycle.objects.exclude(status=Cycle.Status.DRAFT).filter(opens_on__lt=cycle.opens_on)
+    if published_only:
+        earlier = earlier.filter(status=Cycle.Status.PUBLISHED)
+    return earlier.order_by("-opens_on").first()
 
 
 def summary_context(actor, cycle, scope=None, *, audience=None):
+    """What ``actor`` reads of ``cycle``'s summary. A region's or a centre's summary is only for
+    those who see it in full (404 for others): figures of a smaller set of Parties, withheld on
+    their own, could be set against those of all Parties to work out a withheld one."""
     scope = scope or Scope()
     full = sees_in_full(actor, scope) if audience is None else audience == FULL
+    if scope.kind != "all" and not full:
+        raise Http404
     cycles = Cycle.objects.filter(opens_on__lte=cycle.opens_on).exclude(status=Cycle.Status.DRAFT)
     if not full:
         cycles = cycles.filter(status=Cycle.Status.PUBLISHED) | Cycle.objects.filter(pk=cycle.pk)
     settings = SummarySettings.current()
     return SummaryContext(
-        cycle=cycle, previous=previous_cycle(cycle), trend_cycles=list(cycles.order_by("opens_on")),
+        cycle=cycle, previous=previous_cycle(cycle, published_only=not full), trend_cycles=list(cycles.order_by("opens_on")),
         weights=settings.weights, minimum=settings.public_minimum, audience=FULL if full else PUBLIC,
-        scope=scope, follow_needs=full,
+        scope=scope, follow_needs=full, secretariat=is_secretariat(actor) if audience is None else full,
     )
 
 
@@ -140,7 +156,8 @@ def cycle_summary(context):
     as soon as any record behind it changes, and at the latest after an hour.
     """
     key = "reports:summary:" + hashlib.sha256(repr((
-        context.cycle.pk, context.scope, context.audience, context.follow_needs, sorted(context.weights.items()),
+        context.cycle.pk, context.scope, context.audience, context.follow_needs, context.secretariat,
+        sorted(context.weights.items()),
         context.minimum, [c.pk for c in context.trend_cycles], get_language(), _fingerprint(context),
     )).encode()).hexdigest()
     report = cache.get(key)
@@ -160,13 +177,14 @@ def compute_summary(context):
         for spec in specs:
             table = spec.compute(context)
             computed[spec.key] = table
+            _withhold_the_same(context, table)
             if spec.shown:
                 tables.append(table)
         if key == "needs":
-            tables.insert(tables.index(computed["heat_map_counts"]) + 1, _top_needs(context, computed["needs_by_theme_and_group"]))
+            tables.insert(tables.index(computed["heat_map_counts"]) + 1, _top_needs(context, computed))
         if key == "gaps":
             tables.insert(0, _gaps(computed["needs_by_area_and_group"], computed["coverage_by_area_and_group"]))
-            if not context.public:
+            if context.secretariat:
                 tables.append(_uncovered(context))
         sections.append(Section(key, *titles[key], tables))
     weights = context.weights
@@ -186,14 +204,41 @@ def compute_summary(context):
     )
 
 
-def _top_needs(context, by_theme_and_group, top=5):
-    """The five themes with the highest weighted score in each regional group."""
+# The same figure in two tables: when the first withholds it, so must the second (the public's
+# summary only). A need score of an area is the heat map's total and the cycle's point of the trend.
+SAME_FIGURE = {
+    ("needs_by_area", "score"): [("heat_map", "total"), ("trends", "{cycle}")],
+    ("needs_by_area", "needs"): [("heat_map_counts", "total")],
+    ("needs_by_theme", "score"): [("trends_by_theme", "{cycle}")],
+}
+
+
+def _withhold_the_same(context, table):
+    if not context.public:
+        return
+    for row in table.rows:
+        for column, cell in row.cells.items():
+            if cell.suppressed:
+                for other, other_column in SAME_FIGURE.get((table.key, column), ()):
+                    context.forced.add((other, row.key, other_column.format(cycle=f"c{context.cycle.pk}")))
+
+
+def _top_needs(context, computed, top=5):
+    """The five themes with the highest weighted score in each regional group (for the public,
+    only themes whose area's figure for the group is shown: the themes would add up to it)."""
+    by_theme_and_group = computed["needs_by_theme_and_group"]
     groups = {g.code: g.name for g in context.regional_groups()}
+    area_of_theme = {t.code: (t.parent.code if t.parent_id else t.code) for t in Theme.objects.select_related("parent")}
+    hidden_areas = {
+        (row.key, column) for name in ("heat_map", "heat_map_counts") for row in computed[name].rows
+        for column, cell in row.cells.items() if cell.suppressed
+    }
     rows = []
     for code, name in groups.items():
         candidates = [
             row for row in by_theme_and_group.rows
             if row.key.startswith(f"{code}|") and not row.cells["score"].suppressed and row.cells["score"].value
+            and (area_of_theme.get(row.key.split("|", 1)[1]), code) not in hidden_areas
         ]
         candidates.sort(key=lambda row: (-row.cells["score"].value, row.label))
         for rank, row in enumerate(candidates[:top], start=1):

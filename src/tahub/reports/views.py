@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tahub.assessments.selectors import cycle_get_for
-from tahub.reference.models import RegionalCentre, RegionalGroup
 from tahub.reports import exports, services
 from tahub.reports.charts import draw
 from tahub.reports.definition import table_data
@@ -27,6 +26,7 @@ from tahub.reports.selectors import (
     report_cycles_for,
     response_labels,
     scope_from,
+    scopes_for,
     summary_context,
 )
 
@@ -46,10 +46,9 @@ def _attachment(response, name):
 
 
 def report_index(request):
+    groups, centres = scopes_for(request.user)
     return render(request, "reports/index.html", {
-        "cycles": report_cycles_for(request.user),
-        "groups": RegionalGroup.objects.order_by("order"),
-        "centres": RegionalCentre.objects.filter(status=RegionalCentre.Status.ACTIVE).order_by("acronym"),
+        "cycles": report_cycles_for(request.user), "groups": groups, "centres": centres,
         "party": party_report_country_for(request.user),
     })
 
