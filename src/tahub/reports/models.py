@@ -44,6 +44,11 @@ class SummarySettings(models.Model):
         return {"high": self.weight_high, "medium": self.weight_medium, "low": self.weight_low}
 
 
+def new_token():
+    """32 hex digits: the rendering's address, unguessable."""
+    return secrets.token_hex(16)
+
+
 def rendering_path(instance, filename):
     return f"reports/{instance.token}/{filename}"
 
@@ -67,9 +72,9 @@ class Rendering(models.Model):
         REGION = "region", _("Regional report")
         CENTRE = "centre", _("Centre report")
 
-    token = models.CharField(max_length=32, unique=True, default=secrets.token_hex, editable=False)
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     kind = models.CharField(_("report"), max_length=10, choices=Kind.choices)
-    subject = models.CharField(_("of"), max_length=60, help_text=_("The cycle's id, the Party's ISO code, the group's code or the centre's slug."))
+    subject = models.CharField(_("of"), max_length=80, help_text=_("The cycle's id, the Party's ISO code, the group's code or the centre's slug."))
     cycle = models.ForeignKey("assessments.Cycle", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     format = models.CharField(_("format"), max_length=5, choices=Format.choices)
     language = models.CharField(_("language"), max_length=10)

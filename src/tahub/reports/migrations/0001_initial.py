@@ -2,7 +2,6 @@
 
 import django.core.validators
 import django.db.models.deletion
-import secrets
 import simple_history.models
 import tahub.reports.models
 from django.conf import settings
@@ -61,9 +60,9 @@ class Migration(migrations.Migration):
             name='Rendering',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=secrets.token_hex, editable=False, max_length=32, unique=True)),
+                ('token', models.CharField(default=tahub.reports.models.new_token, editable=False, max_length=32, unique=True)),
                 ('kind', models.CharField(choices=[('cycle', 'Cycle summary'), ('party', 'Party report'), ('region', 'Regional report'), ('centre', 'Centre report')], max_length=10, verbose_name='report')),
-                ('subject', models.CharField(help_text="The cycle's id, the Party's ISO code, the group's code or the centre's slug.", max_length=60, verbose_name='of')),
+                ('subject', models.CharField(help_text="The cycle's id, the Party's ISO code, the group's code or the centre's slug.", max_length=80, verbose_name='of')),
                 ('format', models.CharField(choices=[('docx', 'Word document (DOCX)'), ('xlsx', 'Spreadsheet (XLSX)')], max_length=5, verbose_name='format')),
                 ('language', models.CharField(max_length=10, verbose_name='language')),
                 ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested')),
