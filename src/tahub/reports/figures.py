@@ -135,7 +135,7 @@ def _themes(context):
     return context.remember("themes", lambda: [(t.code, t.label) for t in Theme.objects.order_by("order")])
 
 
-def _theme_areas(context):
+def theme_areas(context):
     """Theme → its area: the themes of an area add up to the area's figures."""
     return context.remember("theme_areas", lambda: {
         t.code: t.parent.code if t.parent_id else t.code for t in Theme.objects.select_related("parent")
@@ -273,7 +273,7 @@ def needs_tables(context):
         TableSpec(
             "needs_by_theme", _("Needs by theme"), _("The same for each theme and sub-theme."),
             NEEDS, levels, Grouping(("need__theme__code",), _themes), partitions=LEVEL_PARTS, row_header=_("Theme"),
-            skip_empty=True, row_groups=_theme_areas,
+            skip_empty=True, row_groups=theme_areas,
         ),
         TableSpec(
             "needs_by_kind", _("Needs by kind of help"),
@@ -345,7 +345,7 @@ def needs_tables(context):
         TableSpec(
             "trends_by_theme", _("Trends across cycles, by theme"), _("The same for each theme and sub-theme."),
             TRENDS, by_cycle, Grouping(("need__theme__code",), _themes), row_header=_("Theme"), skip_empty=True,
-            row_groups=_theme_areas,
+            row_groups=theme_areas,
         )
     )
     return tables

@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from tahub.assessments.models import NeedObservation
 from tahub.assessments.selectors import needs_of_country_for
 from tahub.assistance.permissions import request_policy
-from tahub.matching.models import Match
+from tahub.matching.models import Match, subject_url
 from tahub.matching.permissions import match_policy
 from tahub.reports.definition import COUNT, TEXT, Cell, Column, Report, Row, Section, Table
-from tahub.reports.selectors import need_url
 
 LEVELS = dict(NeedObservation.Level.choices)
 MATCHED = (Match.Status.CONFIRMED, Match.Status.CONVEYED)
@@ -34,7 +33,7 @@ def _needs_table(actor, country):
     for need in needs:
         levels = {o.cycle_id: str(LEVELS[o.level]) for o in need.observation_list if o.cycle_id}
         rows.append(Row(
-            str(need.pk), need.theme.label, {}, link=need_url(need.pk),
+            str(need.pk), need.theme.label, {}, link=subject_url("need", need.pk),
             extra={"status": need.get_status_display(), **{f"c{cycle.pk}": levels.get(cycle.pk, "—") for cycle in ordered}},
         ))
     return Table(

@@ -6,7 +6,6 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, Subquery, Value, When
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,11 +21,11 @@ from tahub.assessments.models import (
     Response,
 )
 from tahub.assessments.permissions import cycle_policy, need_policy
-from tahub.matching.models import Coverage
+from tahub.matching.models import Coverage, subject_url
 from tahub.matching.selectors import uncovered_needs
 from tahub.offers.models import Offer
 from tahub.offers.permissions import offer_policy
-from tahub.reference.models import RegionalCentre, RegionalGroup, Theme
+from tahub.reference.models import RegionalCentre, RegionalGroup
 from tahub.reports.context import FULL, PUBLIC, Scope, SummaryContext
 from tahub.reports.definition import (
     COUNT,
@@ -40,7 +39,7 @@ from tahub.reports.definition import (
     Section,
     Table,
 )
-from tahub.reports.figures import LEVEL_LABELS, RESPONDED, summary_specs
+from tahub.reports.figures import LEVEL_LABELS, RESPONDED, summary_specs, theme_areas
 from tahub.reports.models import SummarySettings
 
 CACHE_SECONDS = 3600
@@ -228,7 +227,7 @@ def _top_needs(context, computed, top=5):
     only themes whose area's figure for the group is shown: the themes would add up to it)."""
     by_theme_and_group = computed["needs_by_theme_and_group"]
     groups = {g.code: g.name for g in context.regional_groups()}
-    area_of_theme = {t.code: (t.parent.code if t.parent_id else t.code) for t in Theme.objects.select_related("parent")}
+    area_of_theme = theme_areas(context)
     hidden_areas = {
         (row.key, column) for name in ("heat_map", "heat_map_counts") for row in computed[name].rows
         for column, cell in row.cells.items() if cell.suppressed
@@ -304,12 +303,11 @@ def _uncovered(context, limit=100):
         uncovered_needs().filter(context.scope.countries("country"))
         .select_related("country__regional_group", "theme")
         .annotate(level=Subquery(latest.values("level")[:1]))
-        .annotate(rank=Case(*[When(level=k, then=Value(v)) for k, v in (("high", 3), ("medium", 2), ("low", 1))],
-                            default=Value(0), output_field=IntegerField()))
+        .annotate(rank=LEVEL_ORDER)
         .order_by("-rank", "country__name_en", "theme__order")[:limit]
     )
     rows = [
-        Row(str(need.pk), need.country.name, {}, link=need_url(need.pk),
+        Row(str(need.pk), need.country.name, {}, link=subject_url("need", need.pk),
             extra={"theme": need.theme.label, "level": str(LEVEL_LABELS.get(need.level, "")),
                    "group": need.country.regional_group.name if need.country.regional_group else ""})
         for need in needs
@@ -321,10 +319,6 @@ def _uncovered(context, limit=100):
         text_columns=[Column("group", _("Regional group"), TEXT), Column("theme", _("Theme"), TEXT),
                       Column("level", _("Level"), TEXT)],
     )
-
-
-def need_url(pk):
-    return reverse("assessments:need_detail", args=[pk])
 
 
 def response_labels(*, full):
