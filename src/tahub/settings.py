@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tahub.assistance",
     "tahub.matching",
     "tahub.reports",
+    "tahub.planning",
     "tahub.portal",
     "tahub.api",
 ]
@@ -203,6 +204,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "tahub <noreply@localhost>")
 # The address people reach tahub at, for the links in e-mails.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Planning: how long after an activity ends its Parties are asked for a follow-up evaluation, and
+# the IATI organisation identifier the activities are published under.
+TAHUB_EVALUATION_AFTER_MONTHS = env_int("EVALUATION_AFTER_MONTHS", 6)
+TAHUB_IATI_REPORTING_ORG = env("IATI_REPORTING_ORG", "XM-DAC-41116")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background tasks: run at once in the demo; in production a worker (`tahub db_worker`).
@@ -293,4 +299,6 @@ SETTINGS_DOCUMENTED = {
     "TAHUB_SITE_URL": "http://127.0.0.1:8000",
     "TAHUB_TASKS_BACKEND": "immediate",
     "TAHUB_LOG_LEVEL": "INFO",
+    "TAHUB_EVALUATION_AFTER_MONTHS": "6",
+    "TAHUB_IATI_REPORTING_ORG": "XM-DAC-41116",
 }
