@@ -16,6 +16,7 @@ urlpatterns = [
     path("requests/", include("tahub.assistance.urls")),
     path("matches/", include("tahub.matching.urls")),
     path("reports/", include("tahub.reports.urls")),
+    path("planning/", include("tahub.planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -14,6 +14,7 @@ def navigation(request):
         (_("Regional centres"), reverse("portal:centre_list")),
         (_("Themes"), reverse("portal:theme_list")),
         (_("Reports"), reverse("reports:index")),
+        (_("Plans and programmes"), reverse("planning:index")),
     ]
     if user is not None and user.is_authenticated:
         if roles_of(user):

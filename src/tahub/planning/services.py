@@ -182,7 +182,8 @@ def evidence_for(*, actor, cycle, themes, regional_groups, levels):
     Returns ``(needs, snapshot)``: the needs to link and the dated snapshot kept with the area.
     """
     from tahub.reports.context import FULL
-    from tahub.reports.selectors import cycle_summary, summary_context
+    from tahub.reports.figures import spec_for
+    from tahub.reports.selectors import summary_context
 
     theme_ids = _with_subthemes(themes)
     group_codes = {group.code for group in regional_groups}
@@ -193,13 +194,17 @@ def evidence_for(*, actor, cycle, themes, regional_groups, levels):
     by_level = {level: 0 for level in REPORTED_LEVELS}
     for level in observations.values_list("level", flat=True):
         by_level[level] += 1
-    table = cycle_summary(summary_context(actor, cycle, audience=FULL)).table("needs_by_theme_and_group")
+    context = summary_context(actor, cycle, audience=FULL)
+    table = spec_for(context, "needs_by_theme_and_group").compute(context)
+    group_names = {group.code: group.name for group in context.regional_groups()}
     codes = set(Theme.objects.filter(pk__in=theme_ids).values_list("code", flat=True))
     rows = []
     for row in table.rows:
         group, theme = row.key.split("|", 1)
         if theme in codes and (not group_codes or group in group_codes):
-            rows.append({"key": row.key, "label": row.label, "group": row.extra.get("group", group),
+            if not any(cell.value for cell in row.cells.values()):
+                continue
+            rows.append({"key": row.key, "label": row.label, "group": group_names.get(group, group),
                          **{k: cell.value for k, cell in row.cells.items()}})
     snapshot = {
         "cycle": {"id": cycle.pk, "title": cycle.title},

@@ -156,6 +156,7 @@ class Report:
     generated_at: Any
     notes: list = field(default_factory=list)
     annex: Table | None = None
+    intro: str = ""  # the document's opening sentence, when not the summary's
 
     def tables(self):
         for section in self.sections:

@@ -162,8 +162,8 @@ def render_docx(report, *, progress=None):
     writer.paragraph(report.subtitle, align=center)
     writer.paragraph(_("Note by the Secretariat"), bold=True, align=center)
     writer.document.add_paragraph()
-    writer.paragraph(_("The Secretariat has the honour to circulate the summary of the technical assistance needs "
-                       "reported by Parties and the assistance available, prepared from the records held in tahub."))
+    writer.paragraph(report.intro or _("The Secretariat has the honour to circulate the summary of the technical assistance "
+                                       "needs reported by Parties and the assistance available, prepared from the records held in tahub."))
     for note in report.notes:
         writer.paragraph(note, size=9.5)
     total = len(report.sections) + 1
