@@ -96,15 +96,18 @@ def _budget(context):
     return BudgetLine.objects.filter(activity__programme=context.programme).exclude(activity__status=Activity.Status.CANCELLED)
 
 
+def _addressed(context, *statuses):
+    """The needs the programme's activities (not cancelled; of ``statuses`` when given) address."""
+    activities = Activity.objects.filter(programme=context.programme, needs__isnull=False).exclude(status=Activity.Status.CANCELLED)
+    if statuses:
+        activities = activities.filter(status__in=statuses)
+    return activities.values("needs")
+
+
 def _needs(context):
     """Needs of the plan's priority areas and needs any of the programme's activities address."""
-    programme = context.programme
-    addressed = Activity.objects.filter(programme=programme, needs=OuterRef("pk")).exclude(status=Activity.Status.CANCELLED)
-    delivered = addressed.filter(status=Activity.Status.COMPLETED)
-    in_plan = Need.objects.filter(priority_areas__plan=programme.plan_id).values("pk")
-    return Need.objects.filter(Q(pk__in=in_plan) | Q(Exists(addressed))).annotate(
-        addressed=Exists(addressed), delivered=Exists(delivered),
-    )
+    in_plan = Need.objects.filter(priority_areas__plan=context.programme.plan_id).values("pk")
+    return Need.objects.filter(Q(pk__in=in_plan) | Q(pk__in=_addressed(context)))
 
 
 ACTIVITIES = Source("activities", _activities, "activities")
@@ -128,14 +131,26 @@ def _areas(context):
     return [(str(area.pk), str(area)) for area in areas] + [("None", _("No priority area"))]
 
 
-def _region_rows(context):
-    groups = context.remember("groups", lambda: list(RegionalGroup.objects.order_by("order")))
-    rows = [
-        RowSpec(group.code, group.name, Q(Exists(Activity.objects.filter(
+def _groups(context):
+    return context.remember("groups", lambda: list(RegionalGroup.objects.order_by("order")))
+
+
+def _activities_with_regions(context):
+    """The activities, each flagged for every region it is for (itself, or through its Parties)."""
+    flags = {
+        f"for_{group.pk}": Exists(Activity.objects.filter(
             Q(regional_groups=group) | Q(countries__regional_group=group), pk=OuterRef("pk"),
-        ))))
-        for group in groups
-    ]
+        ))
+        for group in _groups(context)
+    }
+    return _activities(context).annotate(**flags)
+
+
+ACTIVITY_REGIONS = Source("activity_regions", _activities_with_regions, "activities")
+
+
+def _region_rows(context):
+    rows = [RowSpec(group.code, group.name, Q(**{f"for_{group.pk}": True})) for group in _groups(context)]
     return (*rows, RowSpec("global", _("Global activities"), Q(level=Activity.Level.GLOBAL)))
 
 
@@ -158,7 +173,8 @@ def delivery_tables(context):
                   row_header=gettext_lazy("Lead")),
         TableSpec("by_region", gettext_lazy("Activities by region"),
                   gettext_lazy("Activities for a region or for Parties of it (an activity for several regions is counted in each)."),
-                  ACTIVITIES, ACTIVITY_MEASURES, tuple(_region_rows(context)), derived=SHARE_DONE, row_header=gettext_lazy("Region")),
+                  ACTIVITY_REGIONS, ACTIVITY_MEASURES, tuple(_region_rows(context)), derived=SHARE_DONE,
+                  row_header=gettext_lazy("Region")),
         TableSpec("by_priority_area", gettext_lazy("Activities by priority area"), gettext_lazy("Activities under each priority area of the plan."),
                   ACTIVITIES, ACTIVITY_MEASURES, Grouping(("priority_area_id",), _areas), derived=SHARE_DONE,
                   row_header=gettext_lazy("Priority area")),
@@ -184,13 +200,14 @@ def budget_tables(context):
 
 def needs_tables(context):
     open_now = Q(status__in=[Need.Status.OPEN, Need.Status.PARTLY_MET])
+    addressed = Q(pk__in=_addressed(context))
     measures = (
         Measure("needs", gettext_lazy("Needs")),
-        Measure("addressed", gettext_lazy("Addressed by an activity"), Q(addressed=True)),
-        Measure("delivered", gettext_lazy("Addressed by a completed activity"), Q(delivered=True)),
+        Measure("addressed", gettext_lazy("Addressed by an activity"), addressed),
+        Measure("delivered", gettext_lazy("Addressed by a completed activity"), Q(pk__in=_addressed(context, Activity.Status.COMPLETED))),
         Measure("met", gettext_lazy("Met"), Q(status=Need.Status.MET)),
         Measure("partly_met", gettext_lazy("Partly met"), Q(status=Need.Status.PARTLY_MET)),
-        Measure("remaining", gettext_lazy("Open, no activity yet"), open_now & Q(addressed=False)),
+        Measure("remaining", gettext_lazy("Open, no activity yet"), open_now & ~addressed),
     )
     return [
         TableSpec("needs_by_area", gettext_lazy("Needs coverage by area"),
