@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tahub.accounts.models import Organisation
-from tahub.assessments.models import Cycle
+from tahub.assessments.models import Cycle, Need
 from tahub.core.forms import DateInput
 from tahub.offers.models import LANGUAGES
 from tahub.planning.models import (
@@ -150,10 +150,16 @@ class ActivityForm(forms.Form):
     planned_start = forms.DateField(label=_("Planned start"), widget=DateInput)
     planned_end = forms.DateField(label=_("Planned end"), widget=DateInput)
     paragraphs = _multiple(_("Decision paragraphs answered"), Paragraph.objects.none(), size=6)
+    needs = _multiple(_("Needs addressed"), Need.objects.none(), size=8,
+                      help_text=_("The needs behind the plan's priority areas. Hold Ctrl (or ⌘) to choose several."))
 
     def __init__(self, *args, programme, centre_only=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority_area"].queryset = PriorityArea.objects.filter(plan=programme.plan_id)
+        self.fields["needs"].queryset = (
+            Need.objects.filter(pk__in=PriorityArea.needs.through.objects.filter(priorityarea__plan=programme.plan_id).values("need"))
+            .select_related("country", "theme").order_by("country__name_en", "theme__order")
+        )
         self.fields["countries"].queryset = Country.objects.parties().eligible_for_assistance().order_by("name_en")
         self.fields["paragraphs"].queryset = _paragraph_choices()
         if centre_only is not None:  # centre staff: their centre leads
@@ -167,6 +173,7 @@ class ActivityForm(forms.Form):
         for name in ("lead_group", "lead_organisation"):
             data.setdefault(name, None)
         data["countries"] = list(data["countries"])
+        data["needs"] = list(data["needs"])
         return data
 
 

@@ -365,7 +365,7 @@ def activity_edit(request, pk):
             "title", "description", "type", "level", "priority_area", "lead", "lead_centre", "lead_group", "lead_organisation",
             "languages", "planned_start", "planned_end",
         )
-    } | {name: getattr(activity, name).all() for name in ("themes", "conventions", "countries", "regional_groups", "paragraphs")}
+    } | {name: getattr(activity, name).all() for name in ("themes", "conventions", "countries", "regional_groups", "paragraphs", "needs")}
     form = forms.ActivityForm(request.POST or None, programme=activity.programme, centre_only=centre_only, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
