@@ -11,6 +11,7 @@ from tahub.assistance.models import Notification, Request, RequestEvent
 from tahub.offers.demo import seed_offers
 from tahub.offers.models import Offer
 from tahub.reference.models import KindOfHelp, RegionalCentre, RegionalGroup, Theme
+from tests.planning.test_demo import assert_planning_demo, planning_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +70,17 @@ def test_command_prints_the_demo_accounts(reference, capsys):
     for email in ("secretariat@demo.tahub.example", "focal.ken@demo.tahub.example", "centre.senegal@demo.tahub.example"):
         assert email in output
     assert re.search(r"^offers: (\d+) \(\1 new\)$", output, re.M)
+    assert re.search(r"^planning activities: (\d+) \(\1 new\)$", output, re.M)
+    assert_planning_demo()  # checked on this run rather than seeding again
+    planning = planning_rows()
 
     call_command("seed_demo", quiet=True)
 
     again = capsys.readouterr().out
     counts = re.findall(r"^(\w[\w ]*): \d+ \((\d+) new\)$", again, re.M)
-    assert {"people", "offers", "responses", "requests"} <= {kind for kind, _new in counts}
+    assert {"people", "offers", "responses", "requests", "planning activities"} <= {kind for kind, _new in counts}
     assert {kind: new for kind, new in counts if new != "0"} == {}, "a second run must add nothing"
+    assert planning_rows() == planning, "a second run adds no planning rows"
 
 
 def test_demo_offers_span_every_kind_theme_audience_and_state(reference):

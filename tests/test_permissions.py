@@ -96,6 +96,25 @@ RENDERING = "secretariat-rendering"
 # The open cycle is not public: its summary is for people with a role (others: 404, as for the cycle).
 MEMBERS = {**dict.fromkeys(PERSONAS, 200), "anonymous": 404, "no_role": 404}
 PARTY_REPORT_READERS = ["focal_kenya", "secretariat"]
+# Planning (tests/planning): a COP decision, the plan it adopted, a published programme under the plan with an
+# activity led by the Senegal centre, a draft and a submitted report on that activity, and a draft programme.
+# Drafts are seen by those who plan (the Secretariat, regional focal points, centre staff); reports in the
+# making by the activity's lead and the Secretariat, who alone approves or returns them.
+DECISION = "cop-decision"
+PLAN = "adopted-plan"
+PROGRAMME = "published-programme"
+DRAFT_PROGRAMME = "draft-programme"
+ACTIVITY = "senegal-activity"
+DRAFT_REPORT = "senegal-draft-report"
+SUBMITTED_REPORT = "senegal-submitted-report"
+PLANNERS = ["centre_senegal", "rfp_africa", "secretariat"]
+SENEGAL_LEADS = ["centre_senegal", "secretariat"]
+# A new activity of the Senegal centre, as an API client sends it.
+ACTIVITY_BODY = {
+    "title": "National workshop on e-waste", "description": "Two days for customs officers.", "type": "workshop",
+    "level": "national", "themes": ["waste_management.ewaste"], "countries": ["SEN"], "lead": "centre",
+    "lead_centre": "senegal", "planned_start": "2026-09-01", "planned_end": "2026-09-02",
+}
 
 
 def readers(names, status, *, anonymous=302, others=404):
@@ -421,6 +440,37 @@ API_ROUTES = {
         {**readers(CONVEYED_READERS, 403, anonymous=401), "focal_kenya": 200, "secretariat": 200}, args=(CONVEYED,),
         data={"answer": "pursue"},
     ),
+    # Planning (tests/planning/test_api.py): decisions, submitted plans and published programmes are public;
+    # the Secretariat creates and changes any activity, centre staff those their centre leads.
+    ("get", "/api/v1/decisions"): Route(everyone(200)),
+    ("get", "/api/v1/decisions/{decision_id}"): Route(everyone(200), args=(DECISION,)),
+    ("get", "/api/v1/plans"): Route(everyone(200)),
+    ("get", "/api/v1/plans/{plan_id}"): Route(everyone(200), args=(PLAN,)),
+    ("get", "/api/v1/programmes"): Route(everyone(200)),
+    ("get", "/api/v1/programmes/{programme_id}"): Route(readers(PLANNERS, 200, anonymous=404), args=(DRAFT_PROGRAMME,)),
+    ("get", "/api/v1/activities"): Route(everyone(200)),
+    ("get", "/api/v1/activities/{activity_id}"): Route(everyone(200), args=(ACTIVITY,)),
+    ("post", "/api/v1/programmes/{programme_id}/activities"): Route(
+        only(SENEGAL_LEADS, 201, denied=403, anonymous=401), args=(PROGRAMME,), data=ACTIVITY_BODY
+    ),
+    ("patch", "/api/v1/activities/{activity_id}"): Route(
+        only(SENEGAL_LEADS, 200, denied=403, anonymous=401), args=(ACTIVITY,), data={"title": "Regional workshop, day two"}
+    ),
+    ("post", "/api/v1/activities/{activity_id}/status"): Route(
+        only(SENEGAL_LEADS, 200, denied=403, anonymous=401), args=(ACTIVITY,), data={"status": "in_preparation"}
+    ),
+    ("post", "/api/v1/activities/{activity_id}/reports"): Route(
+        only(SENEGAL_LEADS, 201, denied=403, anonymous=401), args=(ACTIVITY,), data={"summary": "25 officers trained."}
+    ),
+    # Reports in the making are not public: others do not learn they exist (404).
+    ("post", "/api/v1/reports/{report_id}/submit"): Route(readers(SENEGAL_LEADS, 200, anonymous=401), args=(DRAFT_REPORT,)),
+    ("post", "/api/v1/reports/{report_id}/approve"): Route(
+        {**readers(SENEGAL_LEADS, 403, anonymous=401), "secretariat": 200}, args=(SUBMITTED_REPORT,)
+    ),
+    ("post", "/api/v1/reports/{report_id}/return"): Route(
+        {**readers(SENEGAL_LEADS, 403, anonymous=401), "secretariat": 200}, args=(SUBMITTED_REPORT,),
+        data={"comment": "Add the list of participants."},
+    ),
 }
 
 
@@ -493,6 +543,48 @@ def objects(personas, kenya_token, settings, tmp_path):
         **requests,
         **_matches(personas, offer, need, requests),
         RENDERING: _rendering(personas, cycle),
+        **_planning(),
+    }
+
+
+def _planning():
+    from datetime import date
+
+    from tahub.planning import services
+    from tahub.planning.models import Activity, Paragraph
+    from tahub.reference.models import Convention, RegionalCentre, Theme
+
+    basel = Convention.objects.get(code="basel")
+    meeting = services.meeting_create(
+        actor=None, convention=basel, number=16, starts_on=date(2023, 5, 1), ends_on=date(2023, 5, 12), place="Geneva"
+    )
+    decision = services.decision_create(actor=None, meeting=meeting, symbol="BC-16/5", title="Technical assistance")
+    paragraph = services.paragraph_save(
+        actor=None, decision=decision, number="4", verb=Paragraph.Verb.REQUESTS, addressee=Paragraph.Addressee.SECRETARIAT,
+        text="Requests the Secretariat to deliver training.", illustrative=True, asks_action=True,
+    )
+    plan = services.plan_create(
+        actor=None, title="Technical assistance plan 2026–2029", start_year=2026, end_year=2029, conventions=[basel],
+        goal="Strengthen the capacities of Parties.",
+    )
+    services.plan_adopt(actor=None, plan=plan, decision=decision)
+    programme = services.programme_publish(actor=None, programme=services.programme_create(actor=None, plan=plan, start_year=2026))
+    activity = services.activity_create(
+        actor=None, programme=programme, title="Regional workshop on e-waste inventories", description="Three days.",
+        type=Activity.Type.WORKSHOP, level=Activity.Level.REGIONAL, lead=Activity.Lead.CENTRE,
+        lead_centre=RegionalCentre.objects.get(slug="senegal"), planned_start=date(2026, 3, 1), planned_end=date(2026, 3, 3),
+        themes=[Theme.objects.get(code="waste_management.ewaste")], conventions=[basel], paragraphs=[paragraph],
+        budget=[{"source": "Voluntary contribution", "currency": "USD", "planned": 50000}],
+    )
+    submitted = services.report_create(actor=None, activity=activity, summary="25 officers trained.")
+    return {
+        DECISION: decision,
+        PLAN: plan,
+        PROGRAMME: programme,
+        DRAFT_PROGRAMME: services.programme_create(actor=None, plan=plan, start_year=2028),
+        ACTIVITY: activity,
+        DRAFT_REPORT: services.report_create(actor=None, activity=activity, summary="Draft: 25 officers trained."),
+        SUBMITTED_REPORT: services.report_submit(actor=None, report=submitted),
     }
 
 

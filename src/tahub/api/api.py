@@ -18,6 +18,7 @@ from tahub.assistance.services import StaleRequest
 from tahub.matching.api import router as matching_router
 from tahub.offers.api import router as offers_router
 from tahub.offers.services import StaleOffer
+from tahub.planning.api import router as planning_router
 from tahub.reference.api import router as reference_router
 from tahub.reports.api import router as reports_router
 
@@ -112,3 +113,4 @@ api.add_router("/", offers_router)
 api.add_router("/", assistance_router)
 api.add_router("/", matching_router)
 api.add_router("/", reports_router)
+api.add_router("/", planning_router)

@@ -10,6 +10,8 @@ from tahub.matching import hooks
 from tahub.matching.demo import seed_matches
 from tahub.offers.demo import demo_counts as offer_counts
 from tahub.offers.demo import seed_offers
+from tahub.planning.demo import demo_counts as planning_counts
+from tahub.planning.demo import seed_planning
 from tahub.reference.loading import ReferenceDataError
 from tahub.reference.models import Theme
 from tahub.reference.services import reference_load
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             reference_load()
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
-        before = demo_counts() | assessment_counts() | offer_counts() | request_counts()
+        before = demo_counts() | assessment_counts() | offer_counts() | request_counts() | planning_counts()
         with hooks.paused():  # one full scoring run at the end instead of one per record
             showcase = seed_people(scale=scale, seed=seed)
             seed_offers(scale=scale, seed=seed)
@@ -41,8 +43,11 @@ class Command(BaseCommand):
             seed_cycles(scale=scale, seed=seed)
             seed_requests(scale=scale, seed=seed)  # after the cycles: requests answer the needs they found
             matched = seed_matches(seed=seed)
+        # After the requests and matches, which activities deliver; outside the pause, so that the
+        # needs its reports and evaluations meet are rescored once, when it commits.
+        seed_planning(scale=scale, seed=seed)
         self.stdout.write(f"matching: {matched['suggestions']} suggestions, {matched['conveyed']} conveyed in the demo")
-        after = demo_counts() | assessment_counts() | offer_counts() | request_counts()
+        after = demo_counts() | assessment_counts() | offer_counts() | request_counts() | planning_counts()
         for kind, total in after.items():
             self.stdout.write(f"{kind}: {total} ({total - before[kind]} new)")
         if quiet:
