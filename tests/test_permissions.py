@@ -109,6 +109,8 @@ DRAFT_REPORT = "senegal-draft-report"
 SUBMITTED_REPORT = "senegal-submitted-report"
 PLANNERS = ["centre_senegal", "rfp_africa", "secretariat"]
 SENEGAL_LEADS = ["centre_senegal", "secretariat"]
+AREA = "plan-priority-area"
+EVALUATION = "kenya-evaluation"
 # A new activity of the Senegal centre, as an API client sends it.
 ACTIVITY_BODY = {
     "title": "National workshop on e-waste", "description": "Two days for customs officers.", "type": "workshop",
@@ -309,6 +311,55 @@ HTML_ROUTES = {
     "reports:rendering_download": Route(readers(["secretariat"], 200), args=(RENDERING,)),
     "reports:party": Route(readers(PARTY_REPORT_READERS, 200), args=("KEN",)),
     "reports:party_download": Route(readers(PARTY_REPORT_READERS, 200), args=("KEN", "xlsx")),
+    # Planning (tests/planning): decisions, adopted plans and published programmes are public; the
+    # Secretariat manages them; centre staff create and change their centre's activities and report on
+    # them; only the Secretariat approves; an evaluation is its Party's focal points'.
+    "planning:index": Route(everyone(200)),
+    "planning:decisions": Route(everyone(200)),
+    "planning:decision_detail": Route(everyone(200), args=(DECISION,)),
+    "planning:decision_create": Route(only(["secretariat"], 200, denied=403, anonymous=302)),
+    "planning:paragraph_create": Route(
+        only(["secretariat"], 302, denied=403, anonymous=302), method="post", args=(DECISION,),
+        data={"number": "9", "verb": "requests", "addressee": "secretariat", "text": "Requests a report."},
+    ),
+    "planning:plans": Route(everyone(200)),
+    "planning:plan_create": Route(only(["secretariat"], 200, denied=403, anonymous=302)),
+    "planning:plan_detail": Route(everyone(200), args=(PLAN,)),
+    "planning:area_create": Route(only(["secretariat"], 200, denied=403, anonymous=302), args=(PLAN,)),
+    "planning:plan_action": Route(only(["secretariat"], 302, denied=403, anonymous=302), method="post", args=(PLAN, "submit")),
+    "planning:result_create": Route(
+        only(["secretariat"], 302, denied=403, anonymous=302), method="post", args=(AREA,),
+        data={"text": "Officers trained", "indicator": "Officers trained", "unit": "people", "baseline": "0", "target": "50"},
+    ),
+    "planning:programmes": Route(everyone(200)),
+    "planning:programme_create": Route(only(["secretariat"], 200, denied=403, anonymous=302)),
+    "planning:programme_detail": Route(everyone(200), args=(PROGRAMME,)),
+    "planning:programme_publish": Route(
+        {**readers(PLANNERS, 403), "secretariat": 302}, method="post", args=(DRAFT_PROGRAMME,),
+    ),
+    "planning:timeline": Route(everyone(200), args=(PROGRAMME,)),
+    "planning:report": Route(everyone(200), args=(PROGRAMME,)),
+    "planning:report_download": Route(everyone(200), args=(PROGRAMME, "xlsx")),
+    "planning:iati": Route(everyone(200), args=(PROGRAMME,)),
+    "planning:activity_create": Route(only(SENEGAL_LEADS, 200, denied=403, anonymous=302), args=(PROGRAMME,)),
+    "planning:activity_detail": Route(everyone(200), args=(ACTIVITY,)),
+    "planning:activity_edit": Route(only(SENEGAL_LEADS, 200, denied=403, anonymous=302), args=(ACTIVITY,)),
+    "planning:activity_status": Route(
+        only(SENEGAL_LEADS, 302, denied=403, anonymous=302), method="post", args=(ACTIVITY,), data={"status": "in_preparation"},
+    ),
+    "planning:activity_budget": Route(
+        only(SENEGAL_LEADS, 302, denied=403, anonymous=302), method="post", args=(ACTIVITY,),
+        data={"source": "Host", "currency": "EUR", "planned": "10", "secured": "0", "spent": "0"},
+    ),
+    "planning:report_create": Route(only(SENEGAL_LEADS, 200, denied=403, anonymous=302), args=(ACTIVITY,)),
+    "planning:report_detail": Route(readers(SENEGAL_LEADS, 200, anonymous=404), args=(DRAFT_REPORT,)),
+    "planning:report_edit": Route(readers(SENEGAL_LEADS, 200), args=(DRAFT_REPORT,)),
+    "planning:report_review": Route(
+        {**readers(SENEGAL_LEADS, 403), "secretariat": 302}, method="post", args=(SUBMITTED_REPORT, "approve"),
+    ),
+    "planning:evaluation": Route(readers(["focal_kenya", "secretariat"], 200), args=(EVALUATION,)),
+    "planning:centre": Route(readers(["centre_senegal", "rfp_africa", "secretariat"], 200), args=("senegal",)),
+    "planning:region": Route(readers(["rfp_africa", "secretariat"], 200), args=("AFRICA",)),
     # The open cycle's available-assistance survey asks UNITAR: its people answer (the Secretariat may
     # record an answer for it); nobody else learns of the invitation.
     "offers:survey_answer": Route(
@@ -577,7 +628,14 @@ def _planning():
         budget=[{"source": "Voluntary contribution", "currency": "USD", "planned": 50000}],
     )
     submitted = services.report_create(actor=None, activity=activity, summary="25 officers trained.")
+    from tahub.planning.models import Evaluation
+    from tahub.reference.models import Country
+
+    area = plan.priority_areas.create(number=1, title="E-waste", rationale="Reported often.")
+    evaluation = Evaluation.objects.create(activity=activity, country=Country.objects.get(iso3="KEN"), due_on=date(2026, 9, 3))
     return {
+        AREA: area,
+        EVALUATION: evaluation,
         DECISION: decision,
         PLAN: plan,
         PROGRAMME: programme,
