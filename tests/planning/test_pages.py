@@ -188,3 +188,14 @@ def test_the_iati_export_is_served_for_a_published_programme(world, client):
 def test_a_region_filter_value_from_the_address_is_harmless(world, client):
     assert client.get(world["programme"].get_absolute_url(), {"region": "'; drop", "status": "x", "lead": "centre:"}).status_code == 200
     assert RegionalGroup.objects.exists()
+
+
+def test_the_party_report_lists_the_activities_its_people_took_part_in(world, personas, client_for):
+    report = services.report_create(actor=None, activity=world["activity"], summary="Done.", participations=[(world["kenya"], 4, 5, 0)])
+    services.report_submit(actor=None, report=report)
+    services.report_approve(actor=None, report=report)
+    page = client_for(personas.focal_kenya).get(reverse("reports:party", args=["KEN"])).content.decode()
+    section = page[page.index("table-party_activities"):]
+    assert "Regional workshop on monitoring" in section and ">9<" in section.replace(" ", "")
+    ghana_page = client_for(personas.secretariat).get(reverse("reports:party", args=["GHA"])).content.decode()
+    assert "Regional workshop on monitoring" not in ghana_page[ghana_page.index("table-party_activities"):]

@@ -88,6 +88,31 @@ def _matches_table(actor, country):
     )
 
 
+def _activities_table(country):
+    """Completed activities the Party's people took part in (approved reports), with how many."""
+    from django.db.models import Sum
+
+    from tahub.planning.models import Activity, ActivityReport, Participation
+
+    taken_part = (
+        Participation.objects.filter(country=country, report__status=ActivityReport.Status.APPROVED)
+        .values("report__activity").annotate(people=Sum("women") + Sum("men") + Sum("unspecified"))
+    )
+    people = {row["report__activity"]: row["people"] for row in taken_part}
+    activities = Activity.objects.filter(pk__in=people, status=Activity.Status.COMPLETED).order_by("-actual_end", "code")
+    rows = [
+        Row(str(a.pk), f"{a.code} {a.title}", {"people": Cell(people[a.pk])}, link=a.get_absolute_url(),
+            extra={"type": a.get_type_display(), "ended": a.actual_end.isoformat() if a.actual_end else "", "lead": a.lead_label})
+        for a in activities
+    ]
+    return Table(
+        key="party_activities", title=_("Activities delivered"),
+        description=_("Completed activities of the programmes of work in which people from the Party took part."),
+        columns=[Column("people", _("Participants"), COUNT)], rows=rows, row_header=_("Activity"),
+        text_columns=[Column("type", _("Type"), TEXT), Column("ended", _("Ended"), TEXT), Column("lead", _("Lead"), TEXT)],
+    )
+
+
 def party_report(actor, country):
     needs = _needs_table(actor, country)
     requests = _requests_table(actor, country)
@@ -98,7 +123,7 @@ def party_report(actor, country):
         sections=[
             Section("needs", _("Needs"), "", [needs]),
             Section("requests", _("Requests and offers"), "", [requests, matches]),
-            Section("activities", _("Activities delivered"), _("Activities delivered are not yet recorded in tahub."), []),
+            Section("activities", _("Activities delivered"), "", [_activities_table(country)]),
         ],
         audience="full", language=get_language() or "en", generated_at=timezone.now(),
     )

@@ -287,7 +287,8 @@ def _gaps(needs, coverage, top=20):
             Column("per_need", _("Eligible open offers per open need"), NUMBER), Column("gap", _("Gap"), SCORE),
         ],
         rows=rows[:top], row_header=_("Area and regional group"),
-        note=_("Activities delivered are not yet recorded in tahub, so delivery is not part of the gap."),
+        note=_("Delivery is not part of the gap: the implementation report of each programme of work shows which "
+               "needs its activities address."),
     )
 
 
