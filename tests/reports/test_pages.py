@@ -174,7 +174,7 @@ def test_a_focal_point_reads_and_downloads_its_partys_report_only(published, per
     assert page.status_code == 200
     assert "Monitoring" in page.content.decode()
     document = Document(io.BytesIO(kenya.get("/reports/parties/KEN/report.docx").content))
-    assert len(document.tables) == 3
+    assert len(document.tables) == 4  # needs, requests, offers matched, activities delivered
     workbook = load_workbook(io.BytesIO(kenya.get("/reports/parties/KEN/report.xlsx").content))
     needs = workbook["party_needs"]
     assert [cell.value for cell in needs[1]][:2] == ["Theme", "Status"]
