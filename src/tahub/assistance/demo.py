@@ -25,7 +25,6 @@ notifications this queues are marked sent: seeding sends no e-mail. The benchmar
 written (events, routings, messages, one "created" history entry), as ``offers.demo`` does.
 """
 
-import logging
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -79,6 +78,7 @@ from tahub.assistance.models import (
     RequestMessage,
 )
 from tahub.assistance.service_levels import add_working_days
+from tahub.core.logs import quiet_tasks
 from tahub.offers.demo_data import FRENCH_SPEAKING, SPANISH_SPEAKING
 from tahub.reference.models import Convention, Country, KindOfHelp, RegionalCentre, Theme
 
@@ -836,15 +836,9 @@ def _in_bulk(plans, ctx):
 def seed_requests(*, scale=1, seed=2026, now=None):
     """Create the demo requests not yet there; returns how many were created."""
     # The services queue the news of each step, to be sent when the transaction commits; it is
-    # marked sent before then, so the sending finds nothing to do: keep it from logging each task.
-    tasks_log = logging.getLogger("django_tasks")
-    level = tasks_log.level
-    tasks_log.setLevel(max(level, logging.WARNING))
-    try:
-        with transaction.atomic():
-            return _seed(scale, seed, now or timezone.now())
-    finally:
-        tasks_log.setLevel(level)
+    # marked sent before then, so the sending finds nothing to do: keep the task runner quiet.
+    with quiet_tasks(), transaction.atomic():
+        return _seed(scale, seed, now or timezone.now())
 
 
 def _seed(scale, seed, now):

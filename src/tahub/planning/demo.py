@@ -23,7 +23,6 @@ adoption of the 2022–2025 plan (no decision symbol is invented for it), the da
 and the moments reports were submitted and reviewed and evaluations sent and answered.
 """
 
-import logging
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -36,6 +35,7 @@ from tahub.accounts.models import Organisation
 from tahub.assessments.models import Cycle, Need
 from tahub.assistance.demo_data import ARABIC_SPEAKING, PORTUGUESE_SPEAKING, RUSSIAN_SPEAKING
 from tahub.assistance.models import Request
+from tahub.core.logs import quiet_tasks
 from tahub.matching.models import Match
 from tahub.offers.demo_data import FRENCH_SPEAKING, SPANISH_SPEAKING
 from tahub.planning import services
@@ -1170,15 +1170,9 @@ def seed_planning(*, scale=1, seed=2026, today=None):
     """Create the demo mandates, plans, programmes and activities not yet there; returns how many
     activities were created."""
     # The needs the reports and evaluations meet are rescored when the transaction commits: keep
-    # the task runner from logging it (as ``assistance.demo`` does).
-    tasks_log = logging.getLogger("django_tasks")
-    level = tasks_log.level
-    tasks_log.setLevel(max(level, logging.WARNING))
-    try:
-        with transaction.atomic():
-            return _seed(scale, seed, today or timezone.localdate())
-    finally:
-        tasks_log.setLevel(level)
+    # the task runner quiet.
+    with quiet_tasks(), transaction.atomic():
+        return _seed(scale, seed, today or timezone.localdate())
 
 
 def _seed(scale, seed, today):

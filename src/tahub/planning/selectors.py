@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from tahub.assessments.models import Need
 from tahub.assistance.models import Request
@@ -271,7 +272,7 @@ def evaluation_period(plan=None):
     """The four years a centre's performance is read over: the plan's period, else the last four years."""
     if plan is not None:
         return datetime.date(plan.start_year, 1, 1), datetime.date(plan.end_year, 12, 31)
-    today = datetime.date.today()
+    today = timezone.localdate()
     return datetime.date(today.year - 3, 1, 1), datetime.date(today.year, 12, 31)
 
 
@@ -309,10 +310,6 @@ def region_overview(actor, group, programme):
 def current_programme(actor):
     """The programme of this biennium if there is one, else the latest the reader sees."""
     programmes = programme_policy.visible_to(actor)
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     return programmes.filter(start_year__in=[year, year - 1]).first() or programmes.first()
-
-
-def latest_plan(actor):
-    return plan_policy.visible_to(actor).first()
 

@@ -565,7 +565,7 @@ def centre(request, slug):
     return render(request, "planning/centre.html", {
         "centre": item, "programme": programme, "programmes": programmes, "activities": activities,
         "performance": centre_performance(item, since=since, until=until), "since": since, "until": until,
-        "can_add": programme is not None and item.pk in centre_ids(request.user) or is_secretariat(request.user),
+        "can_add": programme is not None and (item.pk in centre_ids(request.user) or is_secretariat(request.user)),
         "awaiting": ActivityReport.objects.filter(activity__lead_centre=item, status=ActivityReport.Status.SUBMITTED).count(),
     })
 
