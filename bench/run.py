@@ -27,6 +27,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+import planning  # noqa: E402  (bench/planning.py, beside this file)
 import summaries  # noqa: E402  (bench/summaries.py, beside this file)
 
 SECRETARIAT = "secretariat@demo.tahub.example"
@@ -402,6 +403,7 @@ def data_sizes():
     from tahub.assessments.models import Cycle, Need, NeedObservation, Response
     from tahub.assistance.models import Request
     from tahub.offers.models import Offer
+    from tahub.planning.models import Activity, ActivityReport, Decision
     from tahub.reference.models import Country, RegionalCentre, Theme
 
     return {
@@ -417,6 +419,9 @@ def data_sizes():
         "memberships": Membership.objects.count(),
         "offers": Offer.objects.count(),
         "requests": Request.objects.count(),
+        "COP decisions": Decision.objects.count(),
+        "planned activities": Activity.objects.count(),
+        "activity reports": ActivityReport.objects.count(),
     }
 
 
@@ -572,6 +577,7 @@ def print_table(meta, results):
             f"summary DOCX ({document['language']}, {document['tables']} tables, {document['bytes']} bytes, figures computed"
             f" afresh): median {document['median_s']} s, slowest {document['max_s']} s"
         )
+    planning.print_planning(meta)
     matching = meta.get("matching")
     if matching:
         print()
@@ -625,6 +631,7 @@ def main(argv=None):
         CASES.extend(request_cases())
         CASES.extend(matching_cases())
         CASES.extend(report_cases())
+        CASES.extend(planning.planning_cases(SECRETARIAT, REGIONAL_FOCAL_POINT))
         clients = make_clients()
         results, failures = measure(clients, args.repeat, args.warmup)
         count_rows(clients, results)
@@ -645,6 +652,10 @@ def main(argv=None):
         meta["aggregates"], aggregate_failures = summaries.measure_aggregates(published_cycle(), max(5, min(args.repeat, 20)))
         failures.extend(aggregate_failures)
         meta["documents"] = summaries.measure_documents(published_cycle(), max(1, min(args.repeat, 3)))
+        meta["planning_queries"], planning_failures = planning.measure_query_counts(SECRETARIAT)
+        failures.extend(planning_failures)
+        meta["planning_report"], report_failures = planning.measure_report(SECRETARIAT, max(1, min(args.repeat, 10)))
+        failures.extend(report_failures)
         meta["matching"] = measure_matching(max(1, min(args.repeat, 10)))
     finally:
         clean_up()

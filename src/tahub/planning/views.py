@@ -53,6 +53,9 @@ from tahub.reference.models import RegionalCentre, RegionalGroup
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LIST_ROWS = 50  # activities per page of a list
+TIMELINE_ROWS = 100  # bars per page of the timeline
+REGION_ROWS = 25  # activities a region's overview lists before linking to the full list
 
 
 def _form_errors(form, error):
@@ -279,7 +282,7 @@ def _filtered(request, programme):
 def programme_detail(request, pk):
     programme = programme_get_for(request.user, pk)
     filters, form, activities = _filtered(request, programme)
-    page = Paginator(activities, 50).get_page(request.GET.get("page"))
+    page = Paginator(activities, LIST_ROWS).get_page(request.GET.get("page"))
     return render(request, "planning/programme_detail.html", {
         "programme": programme, "page": page, "filter_form": form, "query": urlencode(filters.query),
         "can_add": programme_policy.can(request.user, "add_activity", programme),
@@ -290,8 +293,10 @@ def programme_detail(request, pk):
 def programme_timeline(request, pk):
     programme = programme_get_for(request.user, pk)
     filters, form, activities = _filtered(request, programme)
+    page = Paginator(activities, TIMELINE_ROWS).get_page(request.GET.get("page"))
     return render(request, "planning/timeline.html", {
-        "programme": programme, "timeline": timeline(programme, activities), "filter_form": form, "query": urlencode(filters.query),
+        "programme": programme, "page": page, "timeline": timeline(programme, page.object_list),
+        "filter_form": form, "query": urlencode(filters.query),
     })
 
 
@@ -560,10 +565,12 @@ def centre(request, slug):
     if not may_see_centre(request.user, item):
         raise Http404
     programme, programmes = _chosen_programme(request)
-    activities = centre_activities(request.user, item, programme) if programme else []
+    activities = centre_activities(request.user, item, programme) if programme else Activity.objects.none()
+    page = Paginator(activities, LIST_ROWS).get_page(request.GET.get("page"))
     since, until = evaluation_period(programme.plan if programme else None)
     return render(request, "planning/centre.html", {
-        "centre": item, "programme": programme, "programmes": programmes, "activities": activities,
+        "centre": item, "programme": programme, "programmes": programmes, "page": page,
+        "query": urlencode({"programme": programme.pk}) if programme else "",
         "performance": centre_performance(item, since=since, until=until), "since": since, "until": until,
         "can_add": programme is not None and (item.pk in centre_ids(request.user) or is_secretariat(request.user)),
         "awaiting": ActivityReport.objects.filter(activity__lead_centre=item, status=ActivityReport.Status.SUBMITTED).count(),
@@ -576,6 +583,9 @@ def region(request, code):
     if not may_see_region(request.user, group):
         raise Http404
     programme, programmes = _chosen_programme(request)
+    overview = region_overview(request.user, group, programme)
+    activities = overview.pop("activities")
     return render(request, "planning/region.html", {
-        "group": group, "programme": programme, "programmes": programmes, **region_overview(request.user, group, programme),
+        "group": group, "programme": programme, "programmes": programmes, **overview,
+        "activities": activities[:REGION_ROWS], "activity_count": activities.count(),
     })
