@@ -60,6 +60,37 @@ def test_the_timeline_places_bars_by_month_and_filters(world, client):
     assert "gantt-bar gs-" not in page.split('class="gantt"', 1)[1].split("</ol>")[0].replace('gantt-year gs-', '')
 
 
+def test_the_timeline_pages_its_bars_and_keeps_the_filters(world, client, monkeypatch):
+    from tahub.planning import views
+
+    programme, area = world["programme"], world["area"]
+    services.activity_create(
+        actor=None, programme=programme, title="Later webinar on monitoring", description="One hour.",
+        type=Activity.Type.WEBINAR, level=Activity.Level.GLOBAL, lead=Activity.Lead.SECRETARIAT,
+        planned_start=date(2027, 5, 1), planned_end=date(2027, 5, 1), priority_area=area,
+    )
+    monkeypatch.setattr(views, "TIMELINE_ROWS", 1)
+    url = reverse("planning:timeline", args=[programme.pk])
+
+    first = client.get(url, {"lead": "secretariat"}).content.decode()
+    assert "Later webinar on monitoring" in first and "Page 1 of 1" not in first
+    everything = client.get(url).content.decode()
+    assert "2 activities, 1–1 shown" in everything and "Regional workshop on monitoring" in everything
+    assert "Later webinar on monitoring" not in everything and "Page 1 of 2" in everything
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Later webinar on monitoring" in second and "gantt-bar gs-17 gw-1" in second  # May 2027
+
+
+def test_a_region_lists_its_first_activities_and_links_to_them_all(world, personas, client_for, monkeypatch):
+    from tahub.planning import views
+
+    monkeypatch.setattr(views, "REGION_ROWS", 0)
+    programme = world["programme"]
+    page = client_for(personas.rfp_africa).get(reverse("planning:region", args=["AFRICA"]), {"programme": programme.pk})
+    assert "Regional workshop on monitoring" not in page.content.decode()
+    assert f'href="{programme.get_absolute_url()}?region=AFRICA">All 1 activity of the region' in page.content.decode()
+
+
 def test_the_programme_list_filters_by_region_and_lead(world, client):
     programme = world["programme"]
     url = programme.get_absolute_url()
