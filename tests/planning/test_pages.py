@@ -52,6 +52,29 @@ def test_unanswered_paragraphs_are_flagged_on_the_decision_page(world, client):
     assert "1 paragraph asking the Secretariat to act has nothing answering it" in listing
 
 
+def test_a_draft_programme_answers_paragraphs_only_for_those_who_plan(world, personas, client_for):
+    draft = services.programme_create(actor=None, plan=world["plan"], start_year=2028)
+    services.activity_create(
+        actor=None, programme=draft, title="Draft study on reporting", description="Not yet published.",
+        type=Activity.Type.GUIDANCE, level=Activity.Level.GLOBAL, lead=Activity.Lead.SECRETARIAT,
+        planned_start=date(2028, 2, 1), planned_end=date(2028, 6, 30), paragraphs=[world["other"]],
+    )
+    url = reverse("planning:decision_detail", args=[world["decision"].pk])
+    api = f"/api/v1/decisions/{world['decision'].pk}"
+
+    public = client_for(None).get(url).content.decode()
+    paragraph_5 = public[public.index('id="paragraph-5"'):public.index('id="paragraph-6"')]
+    assert "Draft study on reporting" not in public and "Unanswered" in paragraph_5
+    answers = {p["number"]: p for p in client_for(None).get(api).json()["paragraphs"]}
+    assert answers["5"]["answer"] == "unanswered" and answers["5"]["activities"] == []
+
+    secretariat = client_for(personas.secretariat).get(url).content.decode()
+    paragraph_5 = secretariat[secretariat.index('id="paragraph-5"'):secretariat.index('id="paragraph-6"')]
+    assert "Draft study on reporting" in paragraph_5 and "Unanswered" not in paragraph_5
+    answers = {p["number"]: p for p in client_for(personas.secretariat).get(api).json()["paragraphs"]}
+    assert answers["5"]["answer"] == "planned" and len(answers["5"]["activities"]) == 1
+
+
 def test_the_timeline_places_bars_by_month_and_filters(world, client):
     programme = world["programme"]
     page = client.get(reverse("planning:timeline", args=[programme.pk])).content.decode()

@@ -108,15 +108,15 @@ class ParagraphOut(Schema):
 
     @staticmethod
     def resolve_plans(obj):
-        return obj.visible_plan_ids
+        return [plan.pk for plan in obj.plan_list]
 
     @staticmethod
     def resolve_priority_areas(obj):
-        return obj.visible_area_ids
+        return [area.pk for area in obj.area_list]
 
     @staticmethod
     def resolve_activities(obj):
-        return obj.visible_activity_ids
+        return [activity.pk for activity in obj.activity_list]
 
 
 class DecisionOut(Schema):
@@ -130,18 +130,6 @@ class DecisionOut(Schema):
     @staticmethod
     def resolve_paragraphs(obj):
         return obj.paragraph_list
-
-
-def _with_visible_answers(actor, paragraphs):
-    """Keep, of what answers each paragraph, the plans, areas and activities ``actor`` may see."""
-    plan_ids = set(plan_policy.visible_to(actor).values_list("pk", flat=True))
-    linked = {activity.pk for paragraph in paragraphs for activity in paragraph.activity_list}
-    seen = set(activity_policy.visible_to(actor).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
-    for paragraph in paragraphs:
-        paragraph.visible_plan_ids = [plan.pk for plan in paragraph.plan_list if plan.pk in plan_ids]
-        paragraph.visible_area_ids = [area.pk for area in paragraph.area_list if area.plan_id in plan_ids]
-        paragraph.visible_activity_ids = [activity.pk for activity in paragraph.activity_list if activity.pk in seen]
-    return paragraphs
 
 
 # --- output: plans and programmes ------------------------------------------------------------
@@ -511,9 +499,7 @@ def _report(request, report_id):
     summary="COP decisions with their paragraphs and, for each, what answers it",
 )
 def list_decisions(request):
-    decisions = selectors.decisions_with_coverage()
-    _with_visible_answers(request.user, [paragraph for decision in decisions for paragraph in decision.paragraph_list])
-    return decisions
+    return selectors.decisions_with_coverage(request.user)
 
 
 @router.get(
@@ -523,7 +509,7 @@ def list_decisions(request):
 def get_decision(request, decision_id: int):
     # Decisions and their paragraphs are public (planning.permissions).
     decision = get_object_or_404(Decision.objects.select_related("meeting__convention"), pk=decision_id)
-    decision.paragraph_list = _with_visible_answers(request.user, selectors.paragraphs_with_answers([decision]))
+    decision.paragraph_list = selectors.paragraphs_with_answers([decision], request.user)
     return decision
 
 

@@ -18,6 +18,7 @@ from tahub.planning.models import (
     Decision,
     Paragraph,
     Participation,
+    Plan,
     PriorityArea,
 )
 from tahub.planning.permissions import (
@@ -169,17 +170,21 @@ def timeline(programme, activities):
 UNANSWERED, PLANNED, DELIVERED = "unanswered", "planned", "delivered"
 
 
-def paragraphs_with_answers(decisions=None):
+def paragraphs_with_answers(decisions=None, reader=None):
     """Paragraphs with what answers them: ``plan_list``, ``area_list``, ``activity_list`` and
     ``answer`` ("unanswered", "planned" or "delivered": a linked activity completed with an
-    approved report). Only paragraphs asking the Secretariat to act are expected to be answered."""
+    approved report). Only paragraphs asking the Secretariat to act are expected to be answered.
+    With a ``reader``, only the plans, areas and activities that reader may see answer (draft
+    plans and draft programmes stay with those who plan); without, everything does."""
     delivered = ActivityReport.objects.filter(
         activity=OuterRef("pk"), status=ActivityReport.Status.APPROVED, final=True,
     )
-    activities = Activity.objects.annotate(reported=Exists(delivered)).select_related("programme").order_by("planned_start")
+    plans = plan_policy.visible_to(reader) if reader is not None else Plan.objects.all()
+    activities = activity_policy.visible_to(reader) if reader is not None else Activity.objects.all()
+    activities = activities.annotate(reported=Exists(delivered)).select_related("programme").order_by("planned_start")
     paragraphs = Paragraph.objects.select_related("decision__meeting__convention").prefetch_related(
-        Prefetch("plans", to_attr="plan_list"),
-        Prefetch("priority_areas", queryset=PriorityArea.objects.select_related("plan"), to_attr="area_list"),
+        Prefetch("plans", queryset=plans, to_attr="plan_list"),
+        Prefetch("priority_areas", queryset=PriorityArea.objects.filter(plan__in=plans).select_related("plan"), to_attr="area_list"),
         Prefetch("activities", queryset=activities, to_attr="activity_list"),
     )
     if decisions is not None:
@@ -198,12 +203,12 @@ def answer_of(paragraph):
     return UNANSWERED
 
 
-def decisions_with_coverage():
+def decisions_with_coverage(reader=None):
     """Each decision with its paragraphs and how many of those addressed to the Secretariat
-    are unanswered."""
+    are unanswered (by what ``reader`` may see, as ``paragraphs_with_answers``)."""
     decisions = list(Decision.objects.select_related("meeting__convention"))
     by_decision = {}
-    for paragraph in paragraphs_with_answers():
+    for paragraph in paragraphs_with_answers(reader=reader):
         by_decision.setdefault(paragraph.decision_id, []).append(paragraph)
     for decision in decisions:
         decision.paragraph_list = by_decision.get(decision.pk, [])

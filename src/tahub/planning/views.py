@@ -85,7 +85,7 @@ def index(request):
 
 
 def decision_list(request):
-    decisions = decisions_with_coverage()
+    decisions = decisions_with_coverage(request.user)
     return render(request, "planning/decision_list.html", {
         "decisions": decisions, "unanswered": sum(d.unanswered for d in decisions),
         "can_add": plan_policy.can(request.user, "manage"),
@@ -94,7 +94,7 @@ def decision_list(request):
 
 def decision_detail(request, pk):
     decision = get_object_or_404(Decision.objects.select_related("meeting__convention"), pk=pk)
-    paragraphs = paragraphs_with_answers([decision])
+    paragraphs = paragraphs_with_answers([decision], request.user)
     return render(request, "planning/decision_detail.html", {
         "decision": decision, "paragraphs": paragraphs, "can_add": plan_policy.can(request.user, "manage"),
         "form": forms.ParagraphForm() if plan_policy.can(request.user, "manage") else None,
