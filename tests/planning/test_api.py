@@ -164,6 +164,17 @@ def test_the_secretariat_creates_an_activity(world, personas):
     assert stored.created_by == personas.secretariat and stored.history.count() == 1
 
 
+def test_an_activity_code_already_taken_is_refused(world, personas):
+    taken = world["senegal"].code
+    api = Api(personas.secretariat)
+
+    refused = api.send("post", f"/programmes/{world['published'].pk}/activities", body(code=taken))
+
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["error"]["details"] == [{"field": "code", "messages": ["Another activity has this code."]}]
+    assert Activity.objects.filter(code=taken).count() == 1
+
+
 def test_centre_staff_create_their_centres_own_activities_only(world, personas):
     centre = Api(personas.centre_senegal)
     url = f"/programmes/{world['published'].pk}/activities"

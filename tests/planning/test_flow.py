@@ -143,6 +143,19 @@ def test_status_moves_and_reasons(world):
         services.report_create(actor=None, activity=activity, summary="Nothing.")
 
 
+def test_an_activity_keeps_a_code_of_its_own(world):
+    activity = world["activity"]
+    with pytest.raises(ValidationError) as refused:
+        services.activity_create(
+            actor=None, programme=world["programme"], code=activity.code, title="Another", description="",
+            type=Activity.Type.WEBINAR, level=Activity.Level.GLOBAL, lead=Activity.Lead.SECRETARIAT,
+            planned_start=date(2026, 5, 1), planned_end=date(2026, 5, 1),
+        )
+    assert "code" in refused.value.message_dict
+    services.activity_update(actor=None, activity=activity, title="Renamed")  # its own code is no clash
+    assert Activity.objects.get(pk=activity.pk).title == "Renamed"
+
+
 def test_plan_adoption_names_its_decision(world):
     plan = world["plan"]
     services.plan_submit(actor=None, plan=plan)

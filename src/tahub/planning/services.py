@@ -300,6 +300,8 @@ LINKS = ("themes", "conventions", "countries", "regional_groups", "paragraphs", 
 
 def _validate_activity(activity):
     errors = {}
+    if activity.code and Activity.objects.filter(code=activity.code).exclude(pk=activity.pk).exists():
+        errors["code"] = _("Another activity has this code.")
     lead = activity.lead
     if lead == Activity.Lead.CENTRE and not activity.lead_centre_id:
         errors["lead_centre"] = _("Name the centre that leads the activity.")
