@@ -75,6 +75,31 @@ def test_a_draft_programme_answers_paragraphs_only_for_those_who_plan(world, per
     assert answers["5"]["answer"] == "planned" and len(answers["5"]["activities"]) == 1
 
 
+def test_a_paragraph_names_its_first_activities_and_counts_them_by_programme(world, client, monkeypatch):
+    from tahub.planning import selectors
+
+    programme, asked = world["programme"], world["asked"]
+    services.activity_create(
+        actor=None, programme=programme, title="Follow-up webinar on monitoring", description="One hour.",
+        type=Activity.Type.WEBINAR, level=Activity.Level.GLOBAL, lead=Activity.Lead.SECRETARIAT,
+        planned_start=date(2026, 9, 1), planned_end=date(2026, 9, 1), paragraphs=[asked],
+    )
+    monkeypatch.setattr(selectors, "ANSWERS_SHOWN", 1)
+
+    page = client.get(reverse("planning:decision_detail", args=[world["decision"].pk])).content.decode()
+    paragraph_4 = page[page.index('id="paragraph-4"'):page.index('id="paragraph-5"')]
+    listing = f'href="{programme.get_absolute_url()}?paragraph={asked.pk}">2 activities</a>, 0 delivered'
+    assert listing in paragraph_4 and "Regional workshop on monitoring" in paragraph_4
+    assert "Follow-up webinar" not in paragraph_4 and "The first activity by date" in paragraph_4
+
+    answering = client.get(programme.get_absolute_url(), {"paragraph": asked.pk}).content.decode()
+    assert "The activities answering BC-14/18, paragraph 4." in answering
+    assert "Follow-up webinar on monitoring" in answering and "Regional workshop on monitoring" in answering
+    assert f'name="paragraph" value="{asked.pk}"' in answering  # kept when other filters are chosen
+    other = client.get(programme.get_absolute_url(), {"paragraph": world["other"].pk}).content.decode()
+    assert "Follow-up webinar on monitoring" not in other and "No activity matches." in other
+
+
 def test_the_timeline_places_bars_by_month_and_filters(world, client):
     programme = world["programme"]
     page = client.get(reverse("planning:timeline", args=[programme.pk])).content.decode()

@@ -1,5 +1,6 @@
 """The planning pages send the same number of queries for one activity as for many: the
-programme list, the timeline, a centre's view, a region's overview and the API list."""
+programme list, the timeline, a centre's view, a region's overview, the decisions with what
+answers their paragraphs, and the API lists."""
 
 from datetime import date
 
@@ -27,7 +28,8 @@ def queries(client, url):
 
 def add_activities(world, number):
     """``number`` more activities, each with what a list row shows: regions, Parties, a lead, a
-    partner and a budget line; every other one led by the Senegal centre."""
+    partner and a budget line; every other one led by the Senegal centre; each answering the
+    decision's paragraph 4."""
     senegal = RegionalCentre.objects.get(slug="senegal")
     partner = Organisation.objects.create(name="A partner for the tests", acronym="PTT")
     countries = list(Country.objects.filter(regional_group__code="AFRICA").order_by("iso3")[:5])
@@ -40,7 +42,7 @@ def add_activities(world, number):
             lead_centre=senegal if centre_led else None, lead_organisation=None if centre_led else partner,
             planned_start=date(2026, 1 + index % 12, 1), planned_end=date(2027, 1 + index % 12, 28),
             priority_area=world["area"], themes=[Theme.objects.get(code="monitoring")], countries=countries[: 1 + index % 5],
-            regional_groups=[RegionalGroup.objects.get(code="AFRICA")], languages=["en"],
+            regional_groups=[RegionalGroup.objects.get(code="AFRICA")], languages=["en"], paragraphs=[world["asked"]],
             budget=[{"source": "Voluntary contribution", "currency": "USD", "planned": 1000, "secured": 0, "spent": 0}],
         )
         services.partner_add(actor=None, activity=activity, organisation=partner, role=Partner.Role.FUNDING)
@@ -55,6 +57,10 @@ def test_planning_pages_use_the_same_queries_for_one_activity_and_twelve(persona
         programme.get_absolute_url(),
         reverse("planning:timeline", args=[programme.pk]),
         f"/api/v1/activities?programme={programme.pk}",
+        reverse("planning:decisions"),
+        reverse("planning:decision_detail", args=[world["decision"].pk]),
+        "/api/v1/decisions",
+        f"/api/v1/decisions/{world['decision'].pk}",
     ]
     if reader != "public":  # every signed-in reader here may see the Senegal centre
         urls.append(f"{reverse('planning:centre', args=['senegal'])}?programme={programme.pk}")

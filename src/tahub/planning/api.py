@@ -116,7 +116,7 @@ class ParagraphOut(Schema):
 
     @staticmethod
     def resolve_activities(obj):
-        return [activity.pk for activity in obj.activity_list]
+        return obj.activity_ids
 
 
 class DecisionOut(Schema):
@@ -499,7 +499,9 @@ def _report(request, report_id):
     summary="COP decisions with their paragraphs and, for each, what answers it",
 )
 def list_decisions(request):
-    return selectors.decisions_with_coverage(request.user)
+    decisions = selectors.decisions_with_coverage(request.user)
+    selectors.answering_activity_ids([p for decision in decisions for p in decision.paragraph_list], request.user)
+    return decisions
 
 
 @router.get(
@@ -509,7 +511,8 @@ def list_decisions(request):
 def get_decision(request, decision_id: int):
     # Decisions and their paragraphs are public (planning.permissions).
     decision = get_object_or_404(Decision.objects.select_related("meeting__convention"), pk=decision_id)
-    decision.paragraph_list = selectors.paragraphs_with_answers([decision], request.user)
+    paragraphs = selectors.paragraphs_with_answers([decision], request.user, shown=0)
+    decision.paragraph_list = selectors.answering_activity_ids(paragraphs, request.user)
     return decision
 
 
@@ -557,6 +560,7 @@ class ActivityQuery(Schema):
     lead: SearchText = Field("", description="secretariat, centre, regional_focal_point or partner; or centre:<slug>")
     region: SearchText = Field("", description="UN regional group code: activities for the region or its Parties")
     theme: SearchText = Field("", description="Theme code; a top-level theme includes its sub-themes")
+    paragraph: int | None = Field(None, description="Id of a decision paragraph: the activities answering it")
     q: SearchText = Field("", description="Words in the code or title")
 
 
@@ -569,7 +573,7 @@ def list_activities(request, query: Query[ActivityQuery]):
     programme = selectors.programme_get_for(request.user, query.programme) if query.programme is not None else None
     filters = selectors.ActivityFilters(
         status=query.status or "", type=query.type or "", lead=query.lead.strip(), region=query.region.strip(),
-        theme=query.theme.strip(), q=query.q.strip(),
+        theme=query.theme.strip(), paragraph=str(query.paragraph or ""), q=query.q.strip(),
     )
     return selectors.activities_for(request.user, programme, filters).prefetch_related("themes", "conventions")
 

@@ -266,6 +266,9 @@ class FilterForm(forms.Form):
     lead = forms.ChoiceField(label=_("Lead"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     q = forms.CharField(label=_("Title or code"), required=False, max_length=100)
+    # Kept from the link that opened the list (a theme, a decision paragraph), not chosen here.
+    theme = forms.CharField(required=False, widget=forms.HiddenInput)
+    paragraph = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

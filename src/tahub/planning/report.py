@@ -252,7 +252,7 @@ def mandate_tables(context):
     activity, only planned, or unanswered; and each unanswered one."""
     by_decision = {}
     unanswered = []
-    for paragraph in paragraphs_with_answers():
+    for paragraph in paragraphs_with_answers(shown=0):
         if not paragraph.for_secretariat:
             continue
         decision = paragraph.decision

@@ -20,6 +20,7 @@ from tahub.planning.models import (
     Participation,
     Plan,
     PriorityArea,
+    Programme,
 )
 from tahub.planning.permissions import (
     activity_policy,
@@ -57,11 +58,13 @@ class ActivityFilters:
     lead: str = ""  # a Lead value, or "centre:<slug>"
     region: str = ""  # a regional group code: activities for the region or its Parties
     theme: str = ""
+    paragraph: str = ""  # a decision paragraph's id: the activities answering it
     q: str = ""
 
     @classmethod
     def from_query(cls, query):
-        return cls(**{name: (query.get(name) or "").strip() for name in ("status", "type", "lead", "region", "theme", "q")})
+        names = ("status", "type", "lead", "region", "theme", "paragraph", "q")
+        return cls(**{name: (query.get(name) or "").strip() for name in names})
 
     def apply(self, activities):
         if self.status in Activity.Status.values:
@@ -80,6 +83,8 @@ class ActivityFilters:
         if self.theme:
             activities = activities.filter(pk__in=Activity.objects.filter(
                 Q(themes__code=self.theme) | Q(themes__parent__code=self.theme)).values("pk"))
+        if self.paragraph.isdigit():
+            activities = activities.filter(pk__in=Activity.objects.filter(paragraphs=int(self.paragraph)).values("pk"))
         if self.q:
             activities = activities.filter(Q(title__icontains=self.q) | Q(code__icontains=self.q))
         return activities
@@ -170,35 +175,75 @@ def timeline(programme, activities):
 UNANSWERED, PLANNED, DELIVERED = "unanswered", "planned", "delivered"
 
 
-def paragraphs_with_answers(decisions=None, reader=None):
-    """Paragraphs with what answers them: ``plan_list``, ``area_list``, ``activity_list`` and
-    ``answer`` ("unanswered", "planned" or "delivered": a linked activity completed with an
-    approved report). Only paragraphs asking the Secretariat to act are expected to be answered.
-    With a ``reader``, only the plans, areas and activities that reader may see answer (draft
-    plans and draft programmes stay with those who plan); without, everything does."""
-    delivered = ActivityReport.objects.filter(
-        activity=OuterRef("pk"), status=ActivityReport.Status.APPROVED, final=True,
-    )
+ANSWERS_SHOWN = 10  # activities named under each paragraph; the rest are counted, by programme
+
+
+def paragraphs_with_answers(decisions=None, reader=None, shown=None):
+    """Paragraphs with what answers them: ``plan_list``, ``area_list``, ``activity_count`` and
+    ``delivered_count`` (activities completed with an approved final report), ``answer``
+    ("unanswered", "planned" or "delivered"), and, when ``shown``, ``activity_list`` (the first
+    ``shown`` activities by date) and ``by_programme`` ((programme, activities, delivered) for
+    each programme with some). Only paragraphs asking the Secretariat to act are expected to be
+    answered. With a ``reader``, only the plans, areas and activities that reader may see answer
+    (draft plans and draft programmes stay with those who plan); without, everything does. The
+    queries do not grow with the activities linked. ``shown`` defaults to ``ANSWERS_SHOWN``."""
+    shown = ANSWERS_SHOWN if shown is None else shown
     plans = plan_policy.visible_to(reader) if reader is not None else Plan.objects.all()
     activities = activity_policy.visible_to(reader) if reader is not None else Activity.objects.all()
-    activities = activities.annotate(reported=Exists(delivered)).select_related("programme").order_by("planned_start")
-    paragraphs = Paragraph.objects.select_related("decision__meeting__convention").prefetch_related(
+    delivered = activities.filter(status=Activity.Status.COMPLETED).filter(Exists(ActivityReport.objects.filter(
+        activity=OuterRef("pk"), status=ActivityReport.Status.APPROVED, final=True,
+    )))
+    paragraphs = Paragraph.objects.select_related("decision__meeting__convention").annotate(
+        activity_count=Count("activities", filter=Q(activities__in=activities.values("pk")), distinct=True),
+        delivered_count=Count("activities", filter=Q(activities__in=delivered.values("pk")), distinct=True),
+    ).prefetch_related(
         Prefetch("plans", queryset=plans, to_attr="plan_list"),
         Prefetch("priority_areas", queryset=PriorityArea.objects.filter(plan__in=plans).select_related("plan"), to_attr="area_list"),
-        Prefetch("activities", queryset=activities, to_attr="activity_list"),
     )
+    if shown:
+        listed = activities.select_related("programme").order_by("planned_start", "code")[:shown]
+        paragraphs = paragraphs.prefetch_related(Prefetch("activities", queryset=listed, to_attr="activity_list"))
     if decisions is not None:
         paragraphs = paragraphs.filter(decision__in=decisions)
     result = list(paragraphs.order_by("-decision__meeting__starts_on", "decision__symbol", "order", "pk"))
+    if shown:
+        _count_by_programme(result, activities, delivered)
     for paragraph in result:
         paragraph.answer = answer_of(paragraph)
     return result
 
 
+def _count_by_programme(paragraphs, activities, delivered):
+    """Each paragraph's ``by_programme``: the activities answering it in each programme, latest first."""
+    links = Activity.paragraphs.through.objects.filter(paragraph__in=[p.pk for p in paragraphs], activity__in=activities.values("pk"))
+    rows = links.values("paragraph", "activity__programme").annotate(
+        n=Count("activity", distinct=True), done=Count("activity", filter=Q(activity__in=delivered.values("pk")), distinct=True),
+    ).order_by()
+    programmes = Programme.objects.in_bulk({row["activity__programme"] for row in rows})
+    found = {}
+    for row in rows:
+        found.setdefault(row["paragraph"], []).append((programmes[row["activity__programme"]], row["n"], row["done"]))
+    for paragraph in paragraphs:
+        paragraph.by_programme = sorted(found.get(paragraph.pk, []), key=lambda item: -item[0].start_year)
+
+
+def answering_activity_ids(paragraphs, reader):
+    """Each paragraph's ``activity_ids``: every activity ``reader`` may see that answers it, in one query."""
+    links = Activity.paragraphs.through.objects.filter(
+        paragraph__in=[p.pk for p in paragraphs], activity__in=activity_policy.visible_to(reader).values("pk"),
+    ).order_by("activity__planned_start", "activity__code").values_list("paragraph", "activity")
+    found = {}
+    for paragraph, activity in links:
+        found.setdefault(paragraph, []).append(activity)
+    for paragraph in paragraphs:
+        paragraph.activity_ids = found.get(paragraph.pk, [])
+    return paragraphs
+
+
 def answer_of(paragraph):
-    if any(a.reported and a.status == Activity.Status.COMPLETED for a in paragraph.activity_list):
+    if paragraph.delivered_count:
         return DELIVERED
-    if paragraph.plan_list or paragraph.area_list or paragraph.activity_list:
+    if paragraph.plan_list or paragraph.area_list or paragraph.activity_count:
         return PLANNED
     return UNANSWERED
 
@@ -208,7 +253,7 @@ def decisions_with_coverage(reader=None):
     are unanswered (by what ``reader`` may see, as ``paragraphs_with_answers``)."""
     decisions = list(Decision.objects.select_related("meeting__convention"))
     by_decision = {}
-    for paragraph in paragraphs_with_answers(reader=reader):
+    for paragraph in paragraphs_with_answers(reader=reader, shown=0):
         by_decision.setdefault(paragraph.decision_id, []).append(paragraph)
     for decision in decisions:
         decision.paragraph_list = by_decision.get(decision.pk, [])

@@ -15,7 +15,15 @@ from django.views.decorators.http import require_POST
 
 from tahub.accounts.actors import is_secretariat
 from tahub.planning import forms, services
-from tahub.planning.models import Activity, ActivityReport, Decision, Plan, PriorityArea, Programme
+from tahub.planning.models import (
+    Activity,
+    ActivityReport,
+    Decision,
+    Paragraph,
+    Plan,
+    PriorityArea,
+    Programme,
+)
 from tahub.planning.permissions import (
     activity_policy,
     centre_ids,
@@ -274,17 +282,23 @@ def programme_publish(request, pk):
 
 
 def _filtered(request, programme):
+    """The filters from the query, their form, the activities they leave, and what the page
+    says of them (``filter_form``, ``query``, ``answering``: the paragraph they answer)."""
     filters = ActivityFilters.from_query(request.GET)
-    form = forms.FilterForm(request.GET or None)
-    return filters, form, activities_for(request.user, programme, filters)
+    shared = {
+        "filter_form": forms.FilterForm(request.GET or None), "query": urlencode(filters.query),
+        "answering": Paragraph.objects.select_related("decision").filter(pk=filters.paragraph).first()
+        if filters.paragraph.isdigit() else None,
+    }
+    return activities_for(request.user, programme, filters), shared
 
 
 def programme_detail(request, pk):
     programme = programme_get_for(request.user, pk)
-    filters, form, activities = _filtered(request, programme)
+    activities, shared = _filtered(request, programme)
     page = Paginator(activities, LIST_ROWS).get_page(request.GET.get("page"))
     return render(request, "planning/programme_detail.html", {
-        "programme": programme, "page": page, "filter_form": form, "query": urlencode(filters.query),
+        "programme": programme, "page": page, **shared,
         "can_add": programme_policy.can(request.user, "add_activity", programme),
         "can_publish": programme_policy.can(request.user, "publish", programme) and programme.status == Programme.Status.DRAFT,
     })
@@ -292,11 +306,10 @@ def programme_detail(request, pk):
 
 def programme_timeline(request, pk):
     programme = programme_get_for(request.user, pk)
-    filters, form, activities = _filtered(request, programme)
+    activities, shared = _filtered(request, programme)
     page = Paginator(activities, TIMELINE_ROWS).get_page(request.GET.get("page"))
     return render(request, "planning/timeline.html", {
-        "programme": programme, "page": page, "timeline": timeline(programme, page.object_list),
-        "filter_form": form, "query": urlencode(filters.query),
+        "programme": programme, "page": page, "timeline": timeline(programme, page.object_list), **shared,
     })
 
 
