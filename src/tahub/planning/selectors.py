@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tahub.assessments.models import Need
 from tahub.assistance.models import Request
@@ -142,6 +143,7 @@ class Bar:
     start: int  # the first month column (1-based)
     span: int  # months covered
     actual: bool  # drawn from actual dates
+    dates: str  # the activity's first and last day, as the reader writes dates
 
 
 @dataclass
@@ -166,7 +168,8 @@ def timeline(programme, activities):
         end = min(23, _month_index(first, activity.end))
         if end < 0 or start > 23:
             start = end = max(0, min(23, start))
-        bars.append(Bar(activity, start + 1, max(1, end - start + 1), bool(activity.actual_start)))
+        dates = f"{date_format(activity.start, 'DATE_FORMAT')}–{date_format(activity.end, 'DATE_FORMAT')}"
+        bars.append(Bar(activity, start + 1, max(1, end - start + 1), bool(activity.actual_start), dates))
     return Timeline(months=months, years=[(programme.start_year, 12), (programme.start_year + 1, 12)], bars=bars)
 
 

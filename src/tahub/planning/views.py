@@ -307,7 +307,8 @@ def programme_detail(request, pk):
 def programme_timeline(request, pk):
     programme = programme_get_for(request.user, pk)
     activities, shared = _filtered(request, programme)
-    page = Paginator(activities, TIMELINE_ROWS).get_page(request.GET.get("page"))
+    # A bar names the activity, its lead and dates: not the regions and Parties a list row shows.
+    page = Paginator(activities.prefetch_related(None), TIMELINE_ROWS).get_page(request.GET.get("page"))
     return render(request, "planning/timeline.html", {
         "programme": programme, "page": page, "timeline": timeline(programme, page.object_list), **shared,
     })
