@@ -111,6 +111,9 @@ PLANNERS = ["centre_senegal", "rfp_africa", "secretariat"]
 SENEGAL_LEADS = ["centre_senegal", "secretariat"]
 AREA = "plan-priority-area"
 EVALUATION = "kenya-evaluation"
+# UNITAR as the Senegal activity's implementing partner, and the activity's one budget line.
+PARTNER = "senegal-activity-partner"
+BUDGET_LINE = "senegal-activity-budget-line"
 # A new activity of the Senegal centre, as an API client sends it.
 ACTIVITY_BODY = {
     "title": "National workshop on e-waste", "description": "Two days for customs officers.", "type": "workshop",
@@ -351,6 +354,16 @@ HTML_ROUTES = {
         only(SENEGAL_LEADS, 302, denied=403, anonymous=302), method="post", args=(ACTIVITY,),
         data={"source": "Host", "currency": "EUR", "planned": "10", "secured": "0", "spent": "0"},
     ),
+    "planning:budget_line_remove": Route(
+        only(SENEGAL_LEADS, 302, denied=403, anonymous=302), method="post", args=(ACTIVITY, BUDGET_LINE),
+    ),
+    "planning:partner_add": Route(
+        only(SENEGAL_LEADS, 302, denied=403, anonymous=302), method="post", args=(ACTIVITY,),
+        data={"organisation": OFFER_PROVIDER, "role": "funding"},
+    ),
+    "planning:partner_remove": Route(
+        only(SENEGAL_LEADS, 302, denied=403, anonymous=302), method="post", args=(ACTIVITY, PARTNER),
+    ),
     "planning:report_create": Route(only(SENEGAL_LEADS, 200, denied=403, anonymous=302), args=(ACTIVITY,)),
     "planning:report_detail": Route(readers(SENEGAL_LEADS, 200, anonymous=404), args=(DRAFT_REPORT,)),
     "planning:report_edit": Route(readers(SENEGAL_LEADS, 200), args=(DRAFT_REPORT,)),
@@ -507,6 +520,12 @@ API_ROUTES = {
     ("patch", "/api/v1/activities/{activity_id}"): Route(
         only(SENEGAL_LEADS, 200, denied=403, anonymous=401), args=(ACTIVITY,), data={"title": "Regional workshop, day two"}
     ),
+    ("delete", "/api/v1/activities/{activity_id}/partners/{partner_id}"): Route(
+        only(SENEGAL_LEADS, 204, denied=403, anonymous=401), args=(ACTIVITY, PARTNER)
+    ),
+    ("delete", "/api/v1/activities/{activity_id}/budget-lines/{line_id}"): Route(
+        only(SENEGAL_LEADS, 204, denied=403, anonymous=401), args=(ACTIVITY, BUDGET_LINE)
+    ),
     ("post", "/api/v1/activities/{activity_id}/status"): Route(
         only(SENEGAL_LEADS, 200, denied=403, anonymous=401), args=(ACTIVITY,), data={"status": "in_preparation"}
     ),
@@ -633,9 +652,16 @@ def _planning():
 
     area = plan.priority_areas.create(number=1, title="E-waste", rationale="Reported often.")
     evaluation = Evaluation.objects.create(activity=activity, country=Country.objects.get(iso3="KEN"), due_on=date(2026, 9, 3))
+    from tahub.accounts.models import Organisation
+
+    partner = services.partner_add(
+        actor=None, activity=activity, organisation=Organisation.objects.get(acronym="UNITAR"), role="implementing",
+    )
     return {
         AREA: area,
         EVALUATION: evaluation,
+        PARTNER: partner,
+        BUDGET_LINE: activity.budget_lines.get(),
         DECISION: decision,
         PLAN: plan,
         PROGRAMME: programme,

@@ -158,7 +158,9 @@ def test_the_secretariat_creates_an_activity(world, personas):
     assert activity["code"].startswith("2026-") and activity["programme"] == world["published"].pk
     assert (activity["lead"], activity["lead_organisation"]["name"], activity["centre_own"]) == ("partner", "UNITAR", False)
     assert (activity["countries"], activity["regions"], activity["paragraphs"]) == (["KEN", "SEN"], ["AFRICA"], [world["unanswered"].pk])
-    assert activity["partners"] == [{"organisation": {"id": unitar.pk, "name": "UNITAR", "acronym": "UNITAR"}, "role": "implementing"}]
+    assert [{k: v for k, v in p.items() if k != "id"} for p in activity["partners"]] == [
+        {"organisation": {"id": unitar.pk, "name": "UNITAR", "acronym": "UNITAR"}, "role": "implementing"},
+    ]
     assert activity["can_change"] and activity["can_report"]
     stored = Activity.objects.get(pk=activity["id"])
     assert stored.created_by == personas.secretariat and stored.history.count() == 1
@@ -245,7 +247,7 @@ def test_budget_lines_come_back_each_in_its_own_currency(world, personas):
     created = secretariat.send("post", f"/programmes/{world['published'].pk}/activities", body(budget_lines=lines))
 
     assert created.status_code == 201, created.content
-    assert created.json()["budget_lines"] == [
+    assert [{k: v for k, v in line.items() if k != "id"} for line in created.json()["budget_lines"]] == [
         {"source": "Voluntary contribution", "funder": None, "currency": "CHF", "planned": "12000.50", "secured": "6000.00", "spent": "0.00"},
         {"source": "Voluntary contribution", "funder": None, "currency": "USD", "planned": "8000.00", "secured": "0.00", "spent": "0.00"},
     ]
@@ -261,6 +263,27 @@ def test_budget_lines_come_back_each_in_its_own_currency(world, personas):
         budget_lines=[{"source": "Trust fund", "currency": "XXX", "planned": 1}]
     ))
     assert refused.status_code == 422
+
+
+def test_a_partner_and_a_budget_line_are_removed_by_those_who_change_the_activity(world, personas):
+    from tahub.planning.models import BudgetLine, Partner
+
+    activity = world["senegal"]
+    unitar = Organisation.objects.get(acronym="UNITAR")
+    partner = services.partner_add(actor=None, activity=activity, organisation=unitar, role="funding")
+    line = activity.budget_lines.order_by("currency").first()
+    centre, outsider = Api(personas.centre_senegal), Api(personas.rfp_grulac)
+
+    assert outsider.send("delete", f"/activities/{activity.pk}/partners/{partner.pk}").status_code == 403
+    assert centre.send("delete", f"/activities/{activity.pk}/partners/{partner.pk}").status_code == 204
+    assert centre.send("delete", f"/activities/{activity.pk}/budget-lines/{line.pk}").status_code == 204
+    assert centre.send("delete", f"/activities/{activity.pk}/budget-lines/{line.pk}").status_code == 404
+
+    detail = Api().get(f"/activities/{activity.pk}").json()
+    assert partner.pk not in [p["id"] for p in detail["partners"]] and line.pk not in [b["id"] for b in detail["budget_lines"]]
+    removed = Partner.history.filter(id=partner.pk, history_type="-").get()
+    assert removed.history_user == personas.centre_senegal
+    assert BudgetLine.history.filter(id=line.pk, history_type="-").get().history_user == personas.centre_senegal
 
 
 def test_a_centre_reports_and_the_secretariat_approves(world, personas):

@@ -100,6 +100,28 @@ def test_a_paragraph_names_its_first_activities_and_counts_them_by_programme(wor
     assert "Follow-up webinar on monitoring" not in other and "No activity matches." in other
 
 
+def test_centre_staff_add_and_remove_partners_and_budget_lines_on_the_activity_page(world, personas, client_for):
+    from tahub.accounts.models import Organisation
+
+    activity = world["activity"]
+    unitar = Organisation.objects.get(acronym="UNITAR")
+    staff = client_for(personas.centre_senegal)
+
+    added = staff.post(reverse("planning:partner_add", args=[activity.pk]), {"organisation": unitar.pk, "role": "expertise"})
+    assert added.status_code == 302 and added["Location"].endswith("#partners")
+    page = staff.get(activity.get_absolute_url()).content.decode()
+    assert "UNITAR (Expertise)" in page and 'aria-label="Remove UNITAR (Expertise)"' in page
+    partner = activity.partners.get()
+    staff.post(reverse("planning:partner_remove", args=[activity.pk, partner.pk]))
+    euro = activity.budget_lines.get(currency="EUR")
+    staff.post(reverse("planning:budget_line_remove", args=[activity.pk, euro.pk]))
+
+    page = staff.get(activity.get_absolute_url()).content.decode()
+    assert "UNITAR (Expertise)" not in page and list(activity.budget_lines.values_list("currency", flat=True)) == ["USD"]
+    public = client_for(None).get(activity.get_absolute_url()).content.decode()
+    assert "Remove" not in public and "Add a partner" not in public
+
+
 def test_the_timeline_places_bars_by_month_and_filters(world, client):
     programme = world["programme"]
     page = client.get(reverse("planning:timeline", args=[programme.pk])).content.decode()

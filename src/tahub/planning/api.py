@@ -264,6 +264,7 @@ class OrganisationRef(Schema):
 
 
 class PartnerOut(Schema):
+    id: int = Field(description="Id of this partnership (to remove it)")
     organisation: OrganisationRef
     role: PartnerRole
 
@@ -271,6 +272,7 @@ class PartnerOut(Schema):
 class BudgetLineOut(Schema):
     """One source of funds in one currency; lines in different currencies are never added up."""
 
+    id: int = Field(description="Id of this line (to remove it)")
     source: str
     funder: OrganisationRef | None
     currency: Currency
@@ -799,6 +801,26 @@ def update_activity(request, activity_id: int, payload: ActivityChangeIn):
         for line in budget:
             services.budget_line_save(actor=actor, activity=activity, **line)
     return _activity_detail(request, activity_id)
+
+
+@router.delete(
+    "/activities/{activity_id}/partners/{partner_id}", response={204: None}, auth=AUTH_REQUIRED,
+    summary="Remove a partner from an activity (those who may change the activity)",
+)
+def remove_partner(request, activity_id: int, partner_id: int):
+    activity = selectors.activity_get_for(request.user, activity_id)
+    services.partner_remove(actor=request.user, partner=get_object_or_404(activity.partners, pk=partner_id))
+    return Status(204, None)
+
+
+@router.delete(
+    "/activities/{activity_id}/budget-lines/{line_id}", response={204: None}, auth=AUTH_REQUIRED,
+    summary="Remove a line from an activity's budget (those who may change the activity)",
+)
+def remove_budget_line(request, activity_id: int, line_id: int):
+    activity = selectors.activity_get_for(request.user, activity_id)
+    services.budget_line_remove(actor=request.user, line=get_object_or_404(activity.budget_lines, pk=line_id))
+    return Status(204, None)
 
 
 @router.post(

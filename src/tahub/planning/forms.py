@@ -15,6 +15,7 @@ from tahub.planning.models import (
     Material,
     Meeting,
     Paragraph,
+    Partner,
     Plan,
     PriorityArea,
 )
@@ -190,6 +191,13 @@ class BudgetLineForm(forms.Form):
     planned = forms.DecimalField(label=_("Planned"), max_digits=14, decimal_places=2, min_value=0, initial=0)
     secured = forms.DecimalField(label=_("Secured"), max_digits=14, decimal_places=2, min_value=0, initial=0)
     spent = forms.DecimalField(label=_("Spent"), max_digits=14, decimal_places=2, min_value=0, initial=0)
+
+
+class PartnerForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Partner.Role.choices)
 
 
 class ParticipationForm(forms.Form):

@@ -413,6 +413,7 @@ class Partner(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="partners")
     organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="partnerships")
     role = models.CharField(_("role"), max_length=15, choices=Role.choices)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "organisation__name"]

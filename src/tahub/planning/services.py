@@ -343,7 +343,7 @@ def activity_create(*, actor, programme, partners=(), budget=(), **fields):
         for name, values in links.items():
             getattr(activity, name).set(values)
     for organisation, role in partners:
-        Partner.objects.get_or_create(activity=activity, organisation=organisation, role=role)
+        partner_add(actor=None, activity=activity, organisation=organisation, role=role)
     for line in budget:
         budget_line_save(actor=None, activity=activity, **line)
     return activity
@@ -413,11 +413,29 @@ def budget_line_save(*, actor, activity, source, currency, planned=0, secured=0,
 
 
 @transaction.atomic
+def budget_line_remove(*, actor, line):
+    """Take a line out of its activity's budget (entered by mistake, or the source fell away)."""
+    if actor is not None:
+        _require(activity_policy.can(actor, "change", line.activity))
+    audited(line, actor).delete()
+
+
+@transaction.atomic
 def partner_add(*, actor, activity, organisation, role):
     if actor is not None:
         _require(activity_policy.can(actor, "change", activity))
-    partner, _created = Partner.objects.get_or_create(activity=activity, organisation=organisation, role=role)
+    partner = Partner.objects.filter(activity=activity, organisation=organisation, role=role).first()
+    if partner is None:
+        partner = Partner(activity=activity, organisation=organisation, role=role)
+        audited(_checked(partner, exclude=["activity", "organisation"]), actor).save()
     return partner
+
+
+@transaction.atomic
+def partner_remove(*, actor, partner):
+    if actor is not None:
+        _require(activity_policy.can(actor, "change", partner.activity))
+    audited(partner, actor).delete()
 
 
 # -- Outputs, results and their review ---------------------------------------------------------------

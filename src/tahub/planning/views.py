@@ -410,6 +410,7 @@ def activity_detail(request, pk):
         and activity.status != Activity.Status.CANCELLED,
         "status_form": forms.StatusForm() if can_change else None,
         "budget_form": forms.BudgetLineForm() if can_change else None,
+        "partner_form": forms.PartnerForm() if can_change else None,
         "planner": is_planner(user),
     })
 
@@ -435,6 +436,7 @@ def activity_status(request, pk):
 @require_POST
 def activity_budget(request, pk):
     activity = activity_get_for(request.user, pk)
+    activity_policy.require(request.user, "change", activity)
     form = forms.BudgetLineForm(request.POST)
     if form.is_valid():
         try:
@@ -446,6 +448,40 @@ def activity_budget(request, pk):
     else:
         messages.error(request, _("Give the source, the currency and amounts of zero or more."))
     return redirect(f"{activity.get_absolute_url()}#budget")
+
+
+@login_required
+@require_POST
+def budget_line_remove(request, pk, line):
+    activity = activity_get_for(request.user, pk)
+    item = get_object_or_404(activity.budget_lines, pk=line)
+    services.budget_line_remove(actor=request.user, line=item)
+    messages.success(request, _("Budget line removed."))
+    return redirect(f"{activity.get_absolute_url()}#budget")
+
+
+@login_required
+@require_POST
+def partner_add(request, pk):
+    activity = activity_get_for(request.user, pk)
+    activity_policy.require(request.user, "change", activity)
+    form = forms.PartnerForm(request.POST)
+    if form.is_valid():
+        services.partner_add(actor=request.user, activity=activity, **form.cleaned_data)
+        messages.success(request, _("Partner added."))
+    else:
+        messages.error(request, _("Choose the organisation and its role."))
+    return redirect(f"{activity.get_absolute_url()}#partners")
+
+
+@login_required
+@require_POST
+def partner_remove(request, pk, partner):
+    activity = activity_get_for(request.user, pk)
+    item = get_object_or_404(activity.partners, pk=partner)
+    services.partner_remove(actor=request.user, partner=item)
+    messages.success(request, _("Partner removed."))
+    return redirect(f"{activity.get_absolute_url()}#partners")
 
 
 # -- reports ----------------------------------------------------------------------------------------
