@@ -122,6 +122,25 @@ def test_centre_staff_add_and_remove_partners_and_budget_lines_on_the_activity_p
     assert "Remove" not in public and "Add a partner" not in public
 
 
+def test_the_secretariats_comment_on_an_approved_report_stays_with_the_activitys_lead(world, personas, client_for):
+    report = services.report_create(actor=None, activity=world["activity"], summary="Done.", participations=[(world["kenya"], 2, 3, 0)])
+    services.report_submit(actor=None, report=report)
+    services.report_approve(actor=personas.secretariat, report=report, comment="Check the invoices before the audit.")
+    comment = "Check the invoices before the audit."
+
+    assert comment in client_for(personas.centre_senegal).get(report.get_absolute_url()).content.decode()
+    assert comment in client_for(personas.secretariat).get(report.get_absolute_url()).content.decode()
+    public = client_for(None).get(report.get_absolute_url())
+    assert public.status_code == 200 and "Done." in public.content.decode() and comment not in public.content.decode()
+    from tests.api.client import Api
+
+    def comments(api):
+        return [r["review_comment"] for r in api.get(f"/activities/{world['activity'].pk}").json()["reports"]]
+
+    assert comments(Api()) == [""] and comments(Api(personas.rfp_grulac)) == [""]
+    assert comments(Api(personas.centre_senegal)) == [comment]
+
+
 def test_the_timeline_places_bars_by_month_and_filters(world, client):
     programme = world["programme"]
     page = client.get(reverse("planning:timeline", args=[programme.pk])).content.decode()

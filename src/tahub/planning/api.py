@@ -43,7 +43,7 @@ from tahub.planning.models import (
     PriorityArea,
     Programme,
 )
-from tahub.planning.permissions import activity_policy, is_planner, plan_policy
+from tahub.planning.permissions import activity_policy, is_planner, plan_policy, report_policy
 from tahub.reference.models import Convention, Country, RegionalCentre, RegionalGroup, Theme
 
 router = Router(tags=["planning"])
@@ -326,7 +326,7 @@ class ActivityReportOut(Schema):
     created_at: datetime
     submitted_at: datetime | None
     reviewed_at: datetime | None
-    review_comment: str
+    review_comment: str = Field(description="The Secretariat's comment: given to the Secretariat and the activity's lead only")
     participants: ParticipantsOut = Field(description="Totals over the countries")
     participations: list[ParticipationOut]
     materials: list[MaterialOut]
@@ -335,6 +335,10 @@ class ActivityReportOut(Schema):
     @staticmethod
     def resolve_url(obj):
         return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_review_comment(obj, context):
+        return obj.review_comment if report_policy.can(context["request"].user, "read_review", obj) else ""
 
     @staticmethod
     def resolve_activity(obj):

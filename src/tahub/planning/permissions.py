@@ -131,6 +131,8 @@ class ActivityReportPolicy(Policy):
             return obj.editable and activity_policy.may_report(actor, obj.activity)
         if action in ("approve", "return"):
             return obj.status == ActivityReport.Status.SUBMITTED and is_secretariat(actor)
+        if action == "read_review":  # the Secretariat's comment is for the activity's lead, not the public
+            return is_secretariat(actor) or activity_policy.may_report(actor, obj.activity)
         return False
 
 

@@ -552,6 +552,7 @@ def report_detail(request, pk):
         "totals": {key: sum(getattr(p, key) for p in participations) for key in ("women", "men", "unspecified", "total")},
         "can_change": report_policy.can(request.user, "change", report),
         "can_review": report_policy.can(request.user, "approve", report), "review_form": forms.ReviewForm(),
+        "show_comment": report_policy.can(request.user, "read_review", report),
     })
 
 
