@@ -9,9 +9,9 @@
   timed whole, and the IATI export of the largest programme.
 """
 
-import math
 import statistics
-import time
+
+from timing import percentile, timed_afresh
 
 # The pages whose query count must not grow with the activities shown (label prefix, who, url
 # pattern with {programme} and {centre}).
@@ -139,8 +139,6 @@ def measure_query_counts(secretariat):
 def measure_report(secretariat, repeat):
     """The implementation report of the largest programme, computed afresh for every request, in
     each format; and the programme's IATI export."""
-    from django.core.cache import cache
-
     programme = programmes()[0]
     client = client_for(secretariat)
     base = f"/planning/programmes/{programme.pk}"
@@ -153,23 +151,15 @@ def measure_report(secretariat, repeat):
     ]
     results, failures = [], []
     for label, url in urls:
-        timings, size = [], 0
         client.get(url)
-        for _number in range(repeat):
-            cache.clear()
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                failures.append(f"{label} ({url}): answered {response.status_code}")
-                break
-            size = len(response.content)
-        timings.sort()
+        timings, response = timed_afresh(client, url, repeat)
+        if response.status_code != 200:
+            failures.append(f"{label} ({url}): answered {response.status_code}")
         results.append({
             "page": f"{label}, {programme.start_year}–{programme.end_year}", "url": url, "who": "secretariat",
-            "activities": programme.n, "bytes": size,
+            "activities": programme.n, "bytes": len(response.content) if response.status_code == 200 else 0,
             "median_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(timings[min(len(timings) - 1, math.ceil(0.95 * len(timings)) - 1)], 1),
+            "p95_ms": round(percentile(timings, 0.95), 1),
             "max_ms": round(timings[-1], 1),
         })
     return results, failures

@@ -13,7 +13,6 @@ any request does not answer 200.
 import argparse
 import io
 import json
-import math
 import os
 import platform
 import statistics
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import planning  # noqa: E402  (bench/planning.py, beside this file)
 import summaries  # noqa: E402  (bench/summaries.py, beside this file)
+from timing import percentile  # noqa: E402  (bench/timing.py, beside this file)
 
 SECRETARIAT = "secretariat@demo.tahub.example"
 REGIONAL_FOCAL_POINT = "rfp.africa@demo.tahub.example"
@@ -437,12 +437,6 @@ def database_label():
             cursor.execute("SHOW server_version")
             return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
     return connection.vendor
-
-
-def percentile(sorted_values, fraction):
-    """Nearest-rank percentile of an already sorted list."""
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[rank - 1]
 
 
 def rows_shown(response):

@@ -7,9 +7,10 @@
 - the full summary written as a Word document, in English and in Arabic.
 """
 
-import math
 import statistics
 import time
+
+from timing import percentile, timed_afresh
 
 SQL = {
     "participation_by_group": """
@@ -241,25 +242,15 @@ def summary_cases(cycle_ids, secretariat, regional_focal_point):
 
 def measure_cold_pages(clients, cases, repeat):
     """Each summary page computed afresh: the cache is emptied before every timed request."""
-    from django.core.cache import cache
-
     results, failures = [], []
     for label, who, url in cases:
-        client = clients[who]
-        timings = []
-        for _number in range(repeat):
-            cache.clear()
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                failures.append(f"{label} ({url}): answered {response.status_code}")
-                break
-        timings.sort()
+        timings, response = timed_afresh(clients[who], url, repeat)
+        if response.status_code != 200:
+            failures.append(f"{label} ({url}): answered {response.status_code}")
         results.append({
             "page": label.replace("cached", "computed afresh"), "url": url, "who": who or "public",
             "median_ms": round(statistics.median(timings), 2),
-            "p95_ms": round(timings[min(len(timings) - 1, math.ceil(0.95 * len(timings)) - 1)], 2),
+            "p95_ms": round(percentile(timings, 0.95), 2),
             "queries": None, "queries_vary": False,
         })
     return results, failures

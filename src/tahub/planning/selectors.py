@@ -85,7 +85,7 @@ class ActivityFilters:
             activities = activities.filter(pk__in=Activity.objects.filter(
                 Q(themes__code=self.theme) | Q(themes__parent__code=self.theme)).values("pk"))
         if self.paragraph.isdigit():
-            activities = activities.filter(pk__in=Activity.objects.filter(paragraphs=int(self.paragraph)).values("pk"))
+            activities = activities.filter(paragraphs=int(self.paragraph))  # one paragraph: one row per activity
         if self.q:
             activities = activities.filter(Q(title__icontains=self.q) | Q(code__icontains=self.q))
         return activities
